@@ -1,0 +1,177 @@
+import logging
+import smtplib
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import emails
+from .models import OutgoingEmail, PipelineHeartbeat
+
+logger = logging.getLogger(__name__)
+
+Status = OutgoingEmail.Status
+
+# Errors worth another try: the server refused, hung up, or the network failed.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def email_queue(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    category: str,
+    urgent: bool = False,
+    headers: dict | None = None,
+    wake: bool = True,
+) -> OutgoingEmail:
+    """Write one email row; its wake-up goes to the broker only after the transaction commits."""
+    subject, text, html = emails.render(template, context)
+    email = OutgoingEmail.objects.create(
+        to=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        headers=headers or {},
+        category=category,
+        urgent=urgent,
+    )
+    if wake:
+        outgoing_emails_wake_on_commit([email.pk])
+    return email
+
+
+def outgoing_emails_wake_on_commit(email_ids: Iterable[int]) -> None:
+    ids = list(email_ids)
+    if ids:
+        transaction.on_commit(lambda: outgoing_emails_wake(ids))
+
+
+def outgoing_emails_wake(email_ids: Iterable[int]) -> None:
+    """Hand ids to the broker. A broker outage is logged, not raised: the sweeper retries."""
+    from .tasks import outgoing_email_send_task
+
+    for email_id in email_ids:
+        try:
+            outgoing_email_send_task.delay(email_id)
+        except Exception as exc:  # kombu raises many types when the broker is down
+            logger.warning("broker unavailable, email %s left for the sweeper: %r", email_id, exc)
+            return
+
+
+def _message(email: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={**email.headers, "X-Outbox-Id": str(email.pk)},
+        connection=connection,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    return message
+
+
+def outgoing_email_send(*, email_id: int) -> bool:
+    """Send one queued email if this caller wins the claim. True when it was sent now.
+
+    The one window for a duplicate: the worker dies after the SMTP server accepted the message
+    and before the row says "sent". The sweeper then re-queues it after the lease.
+    """
+    now = timezone.now()
+    claimed = OutgoingEmail.objects.filter(
+        pk=email_id, status=Status.QUEUED, next_attempt_at__lte=now
+    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return False  # already sent, cancelled, not yet due, or another worker holds it
+    email = OutgoingEmail.objects.get(pk=email_id)
+    try:
+        _message(email).send()
+    except TRANSIENT_ERRORS as exc:
+        outgoing_email_failed_attempt(email=email, error=exc)
+        return False
+    OutgoingEmail.objects.filter(pk=email_id, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    logger.info("email %s sent (%s)", email_id, email.category)
+    return True
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: base, 2x base, 4x base, ... capped at one hour."""
+    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
+    return timedelta(seconds=min(seconds, 3600))
+
+
+def outgoing_email_failed_attempt(*, email: OutgoingEmail, error: BaseException) -> None:
+    reason = f"{type(error).__name__}: {error}"[:1000]
+    if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        OutgoingEmail.objects.filter(pk=email.pk, status=Status.SENDING).update(
+            status=Status.FAILED, last_error=reason
+        )
+        logger.error("email %s failed after %s attempts", email.pk, email.attempts)
+        return
+    OutgoingEmail.objects.filter(pk=email.pk, status=Status.SENDING).update(
+        status=Status.QUEUED,
+        last_error=reason,
+        next_attempt_at=timezone.now() + retry_delay(email.attempts),
+    )
+    logger.warning("email %s attempt %s failed, will retry", email.pk, email.attempts)
+
+
+def outbox_sweep(*, batch: int = 500) -> list[int]:
+    """Re-queue emails whose worker died mid-send and return the ids that are due now."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+    stuck = OutgoingEmail.objects.filter(status=Status.SENDING, claimed_at__lt=now - lease)
+    for email in stuck:
+        outgoing_email_failed_attempt(
+            email=email, error=TimeoutError("worker stopped while sending")
+        )
+    due = OutgoingEmail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
+    return list(due.order_by("-urgent", "next_attempt_at").values_list("pk", flat=True)[:batch])
+
+
+def heartbeat_record(*, name: str) -> None:
+    PipelineHeartbeat.objects.update_or_create(name=name, defaults={"ticked_at": timezone.now()})
+
+
+def pipeline_status() -> dict:
+    """What /health/ and the dashboard banner report about the notification pipeline."""
+    now = timezone.now()
+    beat = PipelineHeartbeat.objects.filter(name="outbox-sweep").first()
+    oldest = (
+        OutgoingEmail.objects.filter(urgent=True, status__in=[Status.QUEUED, Status.SENDING])
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return {
+        "beat_last_tick": beat.ticked_at.isoformat() if beat else None,
+        "beat_age_seconds": round((now - beat.ticked_at).total_seconds()) if beat else None,
+        "oldest_undelivered_urgent_seconds": round((now - oldest).total_seconds())
+        if oldest
+        else None,
+        "failed_emails": OutgoingEmail.objects.filter(status=Status.FAILED).count(),
+    }
+
+
+def pipeline_stalled(status: dict, *, limit_seconds: int = 300) -> bool:
+    beat_age = status["beat_age_seconds"]
+    urgent_age = status["oldest_undelivered_urgent_seconds"]
+    return (beat_age is None or beat_age > limit_seconds) or (
+        urgent_age is not None and urgent_age > limit_seconds
+    )
+
+
+def send_now_on_connection(emails_: list[OutgoingEmail]) -> None:
+    """Send several rows over one SMTP connection (used by the benchmark's floor)."""
+    with get_connection() as connection:
+        for email in emails_:
+            _message(email, connection).send()

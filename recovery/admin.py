@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from .models import Alert, CareTeam, CheckIn, Patient, Procedure
+
+
+@admin.register(CareTeam)
+class CareTeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "timezone")
+    filter_horizontal = ("clinicians",)
+    search_fields = ("name",)
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ("id", "last_name", "first_name", "team", "timezone", "enrolled_at")
+    list_filter = ("team",)
+    search_fields = ("last_name", "first_name", "user__email")
+    raw_id_fields = ("user",)
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ("id", "patient", "procedure_type", "performed_on", "cause")
+    raw_id_fields = ("patient",)
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ("id", "patient", "recorded_at", "pain_score", "temperature_c")
+    raw_id_fields = ("patient",)
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ("id", "patient", "rule", "severity", "status", "created_at")
+    list_filter = ("status", "severity", "rule")
+    raw_id_fields = ("patient", "acknowledged_by", "resolved_by")
+    filter_horizontal = ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # alerts are never deleted (PROTOCOL.md section 4)

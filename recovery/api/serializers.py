@@ -1,0 +1,338 @@
+"""HTTP shapes only: input serializers validate, output serializers render. No decisions."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from accounts.models import User
+from recovery.choices import VERTEBRAL_LEVELS, Cause, ProcedureType, Symptom
+from recovery.models import Alert, CheckIn, Patient, Procedure, validate_timezone
+
+from .fields import (
+    AwareDateTimeField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateField,
+    StrictFloatField,
+    StrictIntegerField,
+)
+
+
+class TimezoneField(StrictCharField):
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            validate_timezone(value)
+        except Exception:
+            raise serializers.ValidationError(f"'{value}' is not an IANA time zone name.") from None
+        return value
+
+
+class StrictEmailField(serializers.EmailField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data).lower()
+
+
+# --- Patients ------------------------------------------------------------------------------
+
+
+class OpenAlertsSerializer(serializers.Serializer):
+    emergency = serializers.IntegerField()
+    urgent = serializers.IntegerField()
+    warning = serializers.IntegerField()
+    info = serializers.IntegerField()
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    """A patient as a clinician sees them, from selectors.patient_list_for's annotations."""
+
+    email = serializers.EmailField(source="user.email")
+    days_since_procedure = serializers.SerializerMethodField()
+    latest_pain_score = serializers.IntegerField(allow_null=True)
+    last_checkin_at = serializers.DateTimeField(allow_null=True)
+    open_alerts = serializers.SerializerMethodField()
+    procedure_type = serializers.CharField(source="latest_procedure_type", allow_null=True)
+    vertebral_levels = serializers.ListField(
+        source="latest_levels", child=serializers.CharField(), allow_null=True
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "timezone",
+            "reminder_hour",
+            "has_osteoporosis",
+            "team",
+            "enrolled_at",
+            "days_since_procedure",
+            "procedure_type",
+            "vertebral_levels",
+            "latest_pain_score",
+            "last_checkin_at",
+            "open_alerts",
+        ]
+
+    def get_days_since_procedure(self, patient) -> int | None:
+        if patient.latest_performed_on is None:
+            return None
+        return (patient.local_today() - patient.latest_performed_on).days
+
+    def get_open_alerts(self, patient) -> OpenAlertsSerializer:
+        return {
+            "emergency": patient.open_emergency,
+            "urgent": patient.open_urgent,
+            "warning": patient.open_warning,
+            "info": patient.open_info,
+        }
+
+
+class PatientCreatedSerializer(PatientSerializer):
+    enrollment_code = serializers.CharField()
+
+    class Meta(PatientSerializer.Meta):
+        fields = [*PatientSerializer.Meta.fields, "enrollment_code"]
+
+
+class PatientInputSerializer(serializers.Serializer):
+    email = StrictEmailField(max_length=254)
+    first_name = StrictCharField(max_length=150)
+    last_name = StrictCharField(max_length=150)
+    date_of_birth = StrictDateField()
+    timezone = TimezoneField(required=False, default="UTC")
+    reminder_hour = StrictIntegerField(min_value=0, max_value=23, required=False, default=9)
+    has_osteoporosis = StrictBooleanField(required=False, default=False)
+    team = StrictIntegerField(required=False)
+
+    def validate_email(self, value):
+        users = User.objects.filter(email=value)
+        if self.instance is not None:
+            users = users.exclude(pk=self.instance.user_id)
+        if users.exists():
+            raise serializers.ValidationError("An account with this email already exists.")
+        return value
+
+    def validate_date_of_birth(self, value):
+        if value > timezone.now().date():
+            raise serializers.ValidationError("Date of birth cannot be in the future.")
+        return value
+
+    def validate_team(self, value):
+        # A team outside the caller's scope is treated as not existing (API.md).
+        team = self.context["teams"].filter(pk=value).first()
+        if team is None:
+            raise serializers.ValidationError("No such care team.")
+        return team
+
+    def validate(self, attrs):
+        if self.instance is None and "team" not in attrs:
+            teams = list(self.context["teams"][:2])
+            if len(teams) != 1:
+                raise serializers.ValidationError(
+                    {"team": ["Required when you belong to more than one care team."]}
+                )
+            attrs["team"] = teams[0]
+        return attrs
+
+
+class PatientPatchSerializer(PatientInputSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.required = False
+            f.default = serializers.empty
+
+
+# --- Procedures ----------------------------------------------------------------------------
+
+
+class ProcedureSerializer(serializers.ModelSerializer):
+    lifting_restriction_until = serializers.DateField(read_only=True)
+    height_loss_percent = serializers.FloatField(allow_null=True)
+
+    class Meta:
+        model = Procedure
+        fields = [
+            "id",
+            "patient",
+            "procedure_type",
+            "performed_on",
+            "vertebral_levels",
+            "cause",
+            "pre_procedure_pain",
+            "height_loss_percent",
+            "fracture_date",
+            "lifting_restriction_days",
+            "lifting_restriction_until",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ProcedureInputSerializer(serializers.Serializer):
+    procedure_type = serializers.ChoiceField(choices=ProcedureType.choices)
+    performed_on = StrictDateField()
+    vertebral_levels = serializers.ListField(
+        child=serializers.ChoiceField(choices=VERTEBRAL_LEVELS), min_length=1, max_length=26
+    )
+    cause = serializers.ChoiceField(choices=Cause.choices)
+    pre_procedure_pain = StrictIntegerField(min_value=0, max_value=10)
+    height_loss_percent = StrictFloatField(
+        min_value=0, max_value=100, required=False, allow_null=True
+    )
+    fracture_date = StrictDateField(required=False, allow_null=True)
+    lifting_restriction_days = StrictIntegerField(min_value=1, max_value=90, required=False)
+
+    def validate_vertebral_levels(self, value):
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("Each level may appear once.")
+        return sorted(value, key=VERTEBRAL_LEVELS.index)
+
+    def validate(self, attrs):
+        patient = self.context["patient"]
+        instance = self.instance
+        performed_on = attrs.get("performed_on", getattr(instance, "performed_on", None))
+        fracture_date = attrs.get("fracture_date", getattr(instance, "fracture_date", None))
+        if "performed_on" in attrs and attrs["performed_on"] > patient.local_today():
+            raise serializers.ValidationError(
+                {"performed_on": ["Cannot be in the future in the patient's time zone."]}
+            )
+        if fracture_date and performed_on and fracture_date > performed_on:
+            raise serializers.ValidationError(
+                {"fracture_date": ["Cannot be after the procedure date."]}
+            )
+        return attrs
+
+
+class ProcedurePatchSerializer(ProcedureInputSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.required = False
+
+
+# --- Check-ins -----------------------------------------------------------------------------
+
+# Phones drift: a recorded_at this far ahead of the server's clock is still accepted.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class CheckInInputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(required=False)
+    recorded_at = AwareDateTimeField(required=False)
+    pain_score = StrictIntegerField(min_value=0, max_value=10)
+    temperature_c = StrictFloatField(
+        min_value=34.0, max_value=43.0, required=False, allow_null=True
+    )
+    symptoms = serializers.ListField(
+        child=serializers.ChoiceField(choices=Symptom.choices), required=False, max_length=20
+    )
+    notes = StrictCharField(max_length=2000, required=False, allow_blank=True)
+
+    def validate_id(self, value):
+        if not isinstance(self.initial_data.get("id"), str):
+            raise serializers.ValidationError("Must be a UUID string.")
+        return value
+
+    def validate_recorded_at(self, value):
+        patient = self.context["patient"]
+        if value > timezone.now() + CLOCK_SKEW:
+            raise serializers.ValidationError("Cannot be in the future.")
+        if value < patient.enrolled_at - timedelta(days=1):
+            raise serializers.ValidationError("Cannot be before your enrolment.")
+        return value
+
+
+class AlertBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alert
+        fields = ["id", "rule", "severity", "message"]
+
+
+class GuidanceSerializer(serializers.Serializer):
+    severity = serializers.CharField()
+    message = serializers.CharField()
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckIn
+        fields = ["id", "recorded_at", "pain_score", "temperature_c", "symptoms", "notes"]
+
+
+class CheckInResultSerializer(CheckInSerializer):
+    """The answer to a check-in: the alerts it fired and what to do now."""
+
+    alerts = serializers.SerializerMethodField()
+    guidance = serializers.SerializerMethodField()
+
+    class Meta(CheckInSerializer.Meta):
+        fields = [*CheckInSerializer.Meta.fields, "alerts", "guidance"]
+
+    def get_alerts(self, checkin) -> AlertBriefSerializer(many=True):
+        return AlertBriefSerializer(self.context["alerts"], many=True).data
+
+    def get_guidance(self, checkin) -> GuidanceSerializer(allow_null=True):
+        return self.context["guidance"]
+
+
+# --- Alerts --------------------------------------------------------------------------------
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "patient",
+            "rule",
+            "severity",
+            "status",
+            "message",
+            "created_at",
+            "last_triggered_at",
+            "occurrences",
+            "acknowledged_by",
+            "acknowledged_at",
+            "resolved_by",
+            "resolved_at",
+            "resolution_note",
+        ]
+
+
+class AlertResolveSerializer(serializers.Serializer):
+    note = StrictCharField(max_length=2000)
+
+
+# --- Accounts ------------------------------------------------------------------------------
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    role = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    patient_id = serializers.IntegerField(required=False)
+    teams = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class ActivateSerializer(serializers.Serializer):
+    code = StrictCharField(max_length=40)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = StrictCharField()

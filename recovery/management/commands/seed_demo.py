@@ -1,0 +1,205 @@
+"""A care team, a clinician and a dozen patients with a few weeks of realistic check-ins."""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from recovery import services
+from recovery.models import CareTeam, Patient
+
+DEMO_TEAM = "Spine Recovery Demo"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed in the README, demo data only
+OTHER_TEAM = "Other Clinic Demo"
+
+# (first, last, timezone, procedure type, days ago, levels, cause, pre-pain, course)
+# course: how pain evolves: "good" recovers as expected, "slow" gradually, and the
+# others end in a warning sign the dashboard should show.
+CAST = [
+    ("Margaret", "Hill", "Europe/London", "kyphoplasty", 20, ["L1"], "osteoporosis", 8, "good"),
+    (
+        "Walter",
+        "Brooks",
+        "America/New_York",
+        "vertebroplasty",
+        16,
+        ["T12"],
+        "osteoporosis",
+        9,
+        "good",
+    ),
+    (
+        "Helen",
+        "Ortiz",
+        "America/Chicago",
+        "kyphoplasty",
+        12,
+        ["L2", "L3"],
+        "osteoporosis",
+        8,
+        "good",
+    ),
+    ("George", "Patel", "Europe/Berlin", "vertebroplasty", 25, ["T11"], "trauma", 7, "good"),
+    (
+        "Dorothy",
+        "Nguyen",
+        "America/Los_Angeles",
+        "kyphoplasty",
+        9,
+        ["L1"],
+        "osteoporosis",
+        9,
+        "slow",
+    ),
+    ("Frank", "Kowalski", "Europe/Warsaw", "vertebroplasty", 14, ["T8"], "tumor", 8, "good"),
+    ("Ruth", "Andersen", "Europe/Copenhagen", "kyphoplasty", 6, ["L4"], "osteoporosis", 8, "fever"),
+    (
+        "Harold",
+        "Moreau",
+        "Europe/Paris",
+        "vertebroplasty",
+        10,
+        ["T10"],
+        "osteoporosis",
+        9,
+        "new_fracture",
+    ),
+    ("Evelyn", "Rossi", "Europe/Rome", "kyphoplasty", 4, ["L1"], "osteoporosis", 9, "no_relief"),
+    (
+        "Arthur",
+        "Silva",
+        "America/Sao_Paulo",
+        "vertebroplasty",
+        3,
+        ["T12", "L1"],
+        "osteoporosis",
+        8,
+        "neuro",
+    ),
+    ("Edith", "Fischer", "Europe/Vienna", "kyphoplasty", 18, ["L3"], "osteoporosis", 7, "missed"),
+    (
+        "Stanley",
+        "Cohen",
+        "America/New_York",
+        "vertebroplasty",
+        2,
+        ["T9"],
+        "osteoporosis",
+        8,
+        "embolism",
+    ),
+]
+
+
+def pain_course(
+    course: str, pre: int, day: int, rng: random.Random
+) -> tuple[int, list[str], float]:
+    """Pain, symptoms and temperature on a given day after the procedure."""
+    temp = round(rng.uniform(36.4, 37.2), 1)
+    if course == "slow":
+        return max(1, round(pre * (1 - day / 24)) + rng.choice([0, 0, 1])), [], temp
+    if course == "no_relief":
+        return pre - rng.choice([0, 1]), [], temp
+    base = 2 if day >= 1 else pre - 2
+    pain = max(0, base + rng.choice([0, 0, 0, 1]) - (1 if day > 7 else 0))
+    return pain, [], temp
+
+
+class Command(BaseCommand):
+    help = "Create demo data: a care team, a clinician and a dozen patients (idempotent)."
+
+    def handle(self, *args, **options):
+        if CareTeam.objects.filter(name=DEMO_TEAM).exists():
+            self.stdout.write("demo data already present")
+            return
+        with transaction.atomic():
+            self.seed()
+        self.stdout.write(self.style.SUCCESS("demo data created"))
+        self.stdout.write(f"clinician: clinician@demo.example / {DEMO_PASSWORD}")
+        self.stdout.write(f"patient:   margaret.hill@demo.example / {DEMO_PASSWORD}")
+
+    def seed(self) -> None:
+        rng = random.Random(2026)
+        services.clinician_create_or_update(
+            email="clinician@demo.example",
+            password=DEMO_PASSWORD,
+            team_name=DEMO_TEAM,
+            full_name="Dana Reyes",
+        )
+        services.clinician_create_or_update(
+            email="other@demo.example",
+            password=DEMO_PASSWORD,
+            team_name=OTHER_TEAM,
+            full_name="Sam Other",
+        )
+        team = CareTeam.objects.get(name=DEMO_TEAM)
+        now = timezone.now()
+        for first, last, tz, kind, days_ago, levels, cause, pre, course in CAST:
+            patient, _code = services.patient_enroll(
+                team=team,
+                data={
+                    "email": f"{first}.{last}@demo.example".lower(),
+                    "first_name": first,
+                    "last_name": last,
+                    "date_of_birth": now.date().replace(year=now.year - rng.randint(62, 84)),
+                    "timezone": tz,
+                    "reminder_hour": 9,
+                    "has_osteoporosis": cause == "osteoporosis",
+                },
+            )
+            User.objects.filter(pk=patient.user_id).update(password="")
+            patient.user.set_password(DEMO_PASSWORD)
+            patient.user.save(update_fields=["password"])
+            performed_on = patient.local_today() - timedelta(days=days_ago)
+            Patient.objects.filter(pk=patient.pk).update(
+                enrolled_at=now - timedelta(days=days_ago + 1)
+            )
+            patient.refresh_from_db()
+            services.procedure_record(
+                patient=patient,
+                data={
+                    "procedure_type": kind,
+                    "performed_on": performed_on,
+                    "vertebral_levels": levels,
+                    "cause": cause,
+                    "pre_procedure_pain": pre,
+                    "lifting_restriction_days": 7,
+                },
+            )
+            self.seed_checkins(patient, performed_on, days_ago, pre, course, rng)
+
+    def seed_checkins(self, patient, performed_on, days_ago, pre, course, rng) -> None:
+        last_day = days_ago - 3 if course == "missed" else days_ago
+        for day in range(0, last_day + 1):
+            local = datetime.combine(
+                performed_on + timedelta(days=day), time(19, 0), tzinfo=patient.tz
+            )
+            recorded_at = min(local, timezone.now() - timedelta(minutes=5))
+            pain, symptoms, temp = pain_course(course, pre, day, rng)
+            if day == last_day:
+                pain, symptoms, temp = self.final_day(course, pain, symptoms, temp)
+            services.checkin_record(
+                patient=patient,
+                data={
+                    "recorded_at": recorded_at,
+                    "pain_score": pain,
+                    "temperature_c": temp,
+                    "symptoms": symptoms,
+                    "notes": "",
+                },
+            )
+
+    @staticmethod
+    def final_day(course, pain, symptoms, temp):
+        if course == "fever":
+            return 4, ["chills"], 38.6
+        if course == "new_fracture":
+            return 8, ["new_sudden_pain"], temp
+        if course == "neuro":
+            return 5, ["leg_numbness"], temp
+        if course == "embolism":
+            return 4, ["shortness_of_breath"], temp
+        return pain, symptoms, temp

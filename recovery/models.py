@@ -1,0 +1,220 @@
+import uuid
+import zoneinfo
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.timezone import now
+
+from .choices import (
+    VERTEBRAL_LEVELS,
+    AlertStatus,
+    Cause,
+    ProcedureType,
+    Severity,
+)
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"'{value}' is not an IANA time zone name.")
+
+
+class CareTeam(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    clinicians = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="care_teams", blank=True
+    )
+    # Overrides of the warning-sign defaults in recovery/rules.py, keyed by parameter name.
+    rule_settings = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Patient(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patient"
+    )
+    team = models.ForeignKey(CareTeam, on_delete=models.PROTECT, related_name="patients")
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    date_of_birth = models.DateField()
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    reminder_hour = models.PositiveSmallIntegerField(default=9)
+    has_osteoporosis = models.BooleanField(default=False)
+    enrolled_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reminder_hour__gte=0) & Q(reminder_hour__lte=23),
+                name="patient_reminder_hour_range",
+            )
+        ]
+        indexes = [models.Index(fields=["team", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"Patient {self.pk}"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def initials(self) -> str:
+        return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
+
+    def local_today(self) -> date:
+        return timezone.now().astimezone(self.tz).date()
+
+
+class EnrollmentCode(models.Model):
+    """A one-time code a patient types to set a password. Only a keyed hash is stored."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="enrollment_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Enrollment code {self.pk}"
+
+
+class Procedure(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="procedures")
+    procedure_type = models.CharField(max_length=20, choices=ProcedureType.choices)
+    performed_on = models.DateField()
+    vertebral_levels = models.JSONField()
+    cause = models.CharField(max_length=20, choices=Cause.choices)
+    pre_procedure_pain = models.PositiveSmallIntegerField()
+    height_loss_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    fracture_date = models.DateField(null=True, blank=True)
+    lifting_restriction_days = models.PositiveSmallIntegerField(default=7)
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(procedure_type__in=ProcedureType.values), name="procedure_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(cause__in=Cause.values), name="procedure_cause_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(pre_procedure_pain__gte=0) & Q(pre_procedure_pain__lte=10),
+                name="procedure_pre_pain_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(height_loss_percent__isnull=True)
+                | (Q(height_loss_percent__gte=0) & Q(height_loss_percent__lte=100)),
+                name="procedure_height_loss_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifting_restriction_days__gte=1) & Q(lifting_restriction_days__lte=90),
+                name="procedure_restriction_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(fracture_date__isnull=True)
+                | Q(fracture_date__lte=models.F("performed_on")),
+                name="procedure_fracture_not_after_procedure",
+            ),
+        ]
+        # "The latest procedure of a patient" is the most asked question.
+        indexes = [models.Index(fields=["patient", "-performed_on", "-id"])]
+
+    def __str__(self) -> str:
+        return f"Procedure {self.pk}"
+
+    @property
+    def lifting_restriction_until(self) -> date:
+        """The first day without the restriction (PROTOCOL.md section 3)."""
+        return self.performed_on + timedelta(days=self.lifting_restriction_days)
+
+    def clean(self) -> None:
+        bad = [lvl for lvl in self.vertebral_levels or [] if lvl not in VERTEBRAL_LEVELS]
+        if bad:
+            raise ValidationError({"vertebral_levels": f"Unknown levels: {', '.join(bad)}"})
+
+
+class CheckIn(models.Model):
+    # The client's UUID is the primary key, so an offline replay cannot store a second row.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="checkins")
+    recorded_at = models.DateTimeField()
+    pain_score = models.PositiveSmallIntegerField()
+    temperature_c = models.FloatField(null=True, blank=True)
+    symptoms = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True, default="", max_length=2000)
+    received_at = models.DateTimeField(default=now)
+    # The fields the client sent, normalised, to tell a faithful replay from a clash.
+    client_payload = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pain_score__gte=0) & Q(pain_score__lte=10), name="checkin_pain_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(temperature_c__isnull=True)
+                | (Q(temperature_c__gte=34.0) & Q(temperature_c__lte=43.0)),
+                name="checkin_temperature_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "-recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.pk}"
+
+
+class Alert(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="alerts")
+    rule = models.CharField(max_length=40)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    message = models.TextField()
+    # The rule parameters it fired with, so a later settings change never rewrites history.
+    parameters = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=now)
+    last_triggered_at = models.DateTimeField(default=now)
+    occurrences = models.PositiveIntegerField(default=1)
+    checkins = models.ManyToManyField(CheckIn, related_name="alerts", blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            # At most one unresolved alert per patient and rule (PROTOCOL.md section 4).
+            models.UniqueConstraint(
+                fields=["patient", "rule"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_one_unresolved_per_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=Severity.values), name="alert_severity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AlertStatus.values), name="alert_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "status"]),
+            models.Index(fields=["status", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Alert {self.pk} ({self.rule})"

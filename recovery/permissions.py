@@ -1,0 +1,32 @@
+from rest_framework.permissions import BasePermission
+
+
+class IsClinician(BasePermission):
+    message = "Only clinicians may use this endpoint."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_clinician)
+
+
+class IsPatient(BasePermission):
+    message = "Only patients may use this endpoint."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_patient)
+
+
+class IsPatientOrClinician(BasePermission):
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_patient or user.is_clinician))
+
+
+class ClinicianWrites(BasePermission):
+    """Both roles read; only clinicians change."""
+
+    message = "Only clinicians may change this."
+
+    def has_permission(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return bool(request.user.is_authenticated and request.user.is_clinician)

@@ -1,0 +1,222 @@
+"""The warning signs of PROTOCOL.md section 4, as one declarative table.
+
+Each rule names its code, severity, source and the patient-facing message (our own words), and a
+predicate over the check-in in its context. Every number a predicate uses is a parameter with a
+default here that a care team can override (CareTeam.rule_settings); the parameters a rule fired
+with are stored on the alert, so a later change never rewrites history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from .choices import Severity
+
+# Defaults (PROTOCOL.md section 4). Each key may be overridden per team.
+DEFAULTS: dict[str, float] = {
+    "fever_threshold_c": 38.0,
+    "worsening_jump_points": 2,
+    "worsening_lookback_days": 7,
+    "worsening_baseline_after_hours": 48,
+    "no_relief_start_hours": 48,
+    "no_relief_end_days": 14,
+    "no_relief_max_fraction": 0.7,
+    "new_fracture_pain_at_least": 7,
+    "new_fracture_prior_low_at_most": 3,
+    "new_fracture_lookback_days": 14,
+    "missed_checkins_window_days": 14,
+    "missed_checkins_consecutive_days": 2,
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may look at: the check-in, what came before it, and the procedure."""
+
+    recorded_at: datetime
+    pain_score: int
+    temperature_c: float | None
+    symptoms: frozenset[str]
+    # Earlier check-ins of the patient by recorded_at, newest first: (recorded_at, pain).
+    history: list[tuple[datetime, int]]
+    procedure_start: datetime | None  # start of the procedure date in the patient's zone
+    pre_procedure_pain: int | None
+    params: dict[str, float]
+
+    def hours_since_procedure(self) -> float | None:
+        if self.procedure_start is None:
+            return None
+        return (self.recorded_at - self.procedure_start).total_seconds() / 3600
+
+    def pains_since(self, days: float) -> list[int]:
+        start = self.recorded_at - timedelta(days=days)
+        return [pain for at, pain in self.history if start <= at < self.recorded_at]
+
+
+Predicate = Callable[[Context], bool]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    source: str
+    message: str
+    uses: tuple[str, ...]  # the parameters the predicate reads, stored on the alert
+    fires: Predicate
+
+
+def _fever(c: Context) -> bool:
+    hot = c.temperature_c is not None and c.temperature_c >= c.params["fever_threshold_c"]
+    return hot or bool(c.symptoms & {"fever", "chills"})
+
+
+def _worsening(c: Context) -> bool:
+    recent = c.pains_since(c.params["worsening_lookback_days"])
+    if recent and c.pain_score >= recent[0] + c.params["worsening_jump_points"]:
+        return True
+    hours = c.hours_since_procedure()
+    return (
+        hours is not None
+        and c.pre_procedure_pain is not None
+        and hours >= c.params["worsening_baseline_after_hours"]
+        and c.pain_score > c.pre_procedure_pain
+    )
+
+
+def _no_relief(c: Context) -> bool:
+    hours = c.hours_since_procedure()
+    if hours is None or c.pre_procedure_pain is None:
+        return False
+    in_window = c.params["no_relief_start_hours"] <= hours < c.params["no_relief_end_days"] * 24
+    return in_window and c.pain_score > c.params["no_relief_max_fraction"] * c.pre_procedure_pain
+
+
+def _new_fracture(c: Context) -> bool:
+    if "new_sudden_pain" in c.symptoms:
+        return True
+    prior = c.pains_since(c.params["new_fracture_lookback_days"])
+    return (
+        bool(prior)
+        and c.pain_score >= c.params["new_fracture_pain_at_least"]
+        and min(prior) <= c.params["new_fracture_prior_low_at_most"]
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        code="fever",
+        severity=Severity.URGENT,
+        source="seed 002 (fever or chills); threshold 38.0 °C is a default",
+        message="You reported a fever or chills. Please contact your care team today.",
+        uses=("fever_threshold_c",),
+        fires=_fever,
+    ),
+    Rule(
+        code="leg_neuro",
+        severity=Severity.URGENT,
+        source="seed 002 (numbness or weakness in the legs)",
+        message="You reported numbness or weakness in your legs. "
+        "Please contact your care team today.",
+        uses=(),
+        fires=lambda c: bool(c.symptoms & {"leg_numbness", "leg_weakness"}),
+    ),
+    Rule(
+        code="embolism_signs",
+        severity=Severity.EMERGENCY,
+        source="seeds 004, 000 (cement in the blood vessels, lung blockage)",
+        message="Shortness of breath or chest pain can be serious. Call emergency services now.",
+        uses=(),
+        fires=lambda c: bool(c.symptoms & {"shortness_of_breath", "chest_pain"}),
+    ),
+    Rule(
+        code="cauda_equina_signs",
+        severity=Severity.EMERGENCY,
+        source="beyond the sources: standard spinal red flag, for clinical sign-off",
+        message="A change in bowel or bladder control can be serious. Call emergency services now.",
+        uses=(),
+        fires=lambda c: "bowel_bladder_change" in c.symptoms,
+    ),
+    Rule(
+        code="site_infection",
+        severity=Severity.WARNING,
+        source="seed 002 (redness or swelling at the procedure site)",
+        message="You reported redness or swelling where the needle went in. "
+        "Your care team will review this.",
+        uses=(),
+        fires=lambda c: bool(c.symptoms & {"site_redness", "site_swelling"}),
+    ),
+    Rule(
+        code="worsening_pain",
+        severity=Severity.WARNING,
+        source="seed 002 (worsening back pain); the point change is a default",
+        message="Your pain is higher than before. Your care team will review this.",
+        uses=("worsening_jump_points", "worsening_lookback_days", "worsening_baseline_after_hours"),
+        fires=_worsening,
+    ),
+    Rule(
+        code="no_relief",
+        severity=Severity.WARNING,
+        source="seeds 000, 002, 004 (relief within 48 h); the 30 % relief line is a default",
+        message="Your pain has not eased as much as we expect by now. "
+        "Your care team will review this.",
+        uses=("no_relief_start_hours", "no_relief_end_days", "no_relief_max_fraction"),
+        fires=_no_relief,
+    ),
+    Rule(
+        code="new_fracture_suspected",
+        severity=Severity.URGENT,
+        source="seed 004 (new fractures in nearby vertebrae, 5-10 % within a year)",
+        message="Sudden new back pain can mean a new fracture. "
+        "Please contact your care team today.",
+        uses=(
+            "new_fracture_pain_at_least",
+            "new_fracture_prior_low_at_most",
+            "new_fracture_lookback_days",
+        ),
+        fires=_new_fracture,
+    ),
+)
+
+# The periodic rule (not evaluated per check-in): see recovery/alerts.py.
+MISSED_CHECKINS = Rule(
+    code="missed_checkins",
+    severity=Severity.INFO,
+    source="default: no check-in on 2 consecutive local days within the first 14 days",
+    message="No check-in for two days in a row. We have let your care team know.",
+    uses=("missed_checkins_window_days", "missed_checkins_consecutive_days"),
+    fires=lambda c: False,
+)
+
+RULES_BY_CODE = {rule.code: rule for rule in (*RULES, MISSED_CHECKINS)}
+
+GUIDANCE = {
+    Severity.EMERGENCY: "Call emergency services now (for example 911 or 112). "
+    "Then let your care team know.",
+    Severity.URGENT: "Contact your care team today. If you cannot reach them and you feel "
+    "worse, go to an emergency department.",
+    Severity.WARNING: "Your care team will review your check-in. Contact them if you feel worse.",
+}
+
+
+def guidance_for(severity: str) -> dict | None:
+    """What the patient is told now; info alerts tell the patient nothing."""
+    message = GUIDANCE.get(severity)
+    return {"severity": severity, "message": message} if message else None
+
+
+def parameters_for(team_settings: dict | None) -> dict[str, float]:
+    params = dict(DEFAULTS)
+    params.update({k: v for k, v in (team_settings or {}).items() if k in DEFAULTS})
+    return params
+
+
+def procedure_start(performed_on, tz) -> datetime:
+    return datetime.combine(performed_on, time.min, tzinfo=tz)
+
+
+def evaluate(context: Context) -> list[Rule]:
+    """Every rule that fires for this check-in; rules are independent of each other."""
+    return [rule for rule in RULES if rule.fires(context)]

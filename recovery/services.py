@@ -1,0 +1,268 @@
+"""Writes across rows: enrolment, procedures, check-ins and the alert life cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from outbox.services import email_queue
+from tracker.exceptions import Conflict, DomainError
+
+from . import codes
+from .choices import SEVERITY_RANK, AlertStatus
+from .models import Alert, CareTeam, CheckIn, EnrollmentCode, Patient, Procedure
+from .rules import guidance_for
+
+
+class ReplayConflict(Conflict):
+    default_detail = "A check-in with this id exists with a different body."
+
+
+class AlreadyResolved(Conflict):
+    default_detail = "This alert is already resolved."
+
+
+class InvalidEnrollmentCode(DomainError):
+    default_detail = "This enrollment code is wrong, used or expired."
+
+
+# --- Care teams and clinicians -------------------------------------------------------------
+
+
+@transaction.atomic
+def clinician_create_or_update(
+    *, email: str, password: str, team_name: str, full_name: str = ""
+) -> User:
+    """create_clinician: the team if missing, the account, or a new team and password."""
+    team, _ = CareTeam.objects.get_or_create(name=team_name)
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, role=User.Role.CLINICIAN)
+    elif user.role != User.Role.CLINICIAN:
+        raise DomainError(f"{email} belongs to an account that is not a clinician.")
+    if full_name:
+        first, _, last = full_name.strip().partition(" ")
+        user.first_name, user.last_name = first, last
+    user.set_password(password)
+    user.save()
+    team.clinicians.add(user)
+    return user
+
+
+# --- Patients and enrolment ----------------------------------------------------------------
+
+
+@transaction.atomic
+def patient_enroll(*, team: CareTeam, data: dict) -> tuple[Patient, str]:
+    """Create the patient's account (no password yet) and email a one-time enrollment code."""
+    user = User.objects.create_user(
+        email=data["email"],
+        role=User.Role.PATIENT,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+    )
+    patient = Patient.objects.create(
+        user=user,
+        team=team,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        date_of_birth=data["date_of_birth"],
+        timezone=data.get("timezone", "UTC"),
+        reminder_hour=data.get("reminder_hour", 9),
+        has_osteoporosis=data.get("has_osteoporosis", False),
+    )
+    code = enrollment_code_issue(patient=patient)
+    return patient, code
+
+
+@transaction.atomic
+def enrollment_code_issue(*, patient: Patient) -> str:
+    """Void any earlier code, store a new one as a keyed hash and email it to the patient."""
+    now = timezone.now()
+    patient.enrollment_codes.filter(used_at=None, voided_at=None).update(voided_at=now)
+    code = codes.generate()
+    EnrollmentCode.objects.create(
+        patient=patient,
+        code_hash=codes.digest(code),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.ENROLLMENT_CODE_DAYS),
+    )
+    email_queue(
+        to=patient.user.email,
+        template="recovery/email/enrollment",
+        context={
+            "first_name": patient.first_name,
+            "code": code,
+            "days": settings.ENROLLMENT_CODE_DAYS,
+        },
+        category="enrollment",
+    )
+    return code
+
+
+@transaction.atomic
+def enrollment_activate(*, code: str, password: str) -> User:
+    now = timezone.now()
+    enrollment = (
+        EnrollmentCode.objects.select_for_update()
+        .select_related("patient__user")
+        .filter(code_hash=codes.digest(code), used_at=None, voided_at=None, expires_at__gt=now)
+        .first()
+    )
+    if enrollment is None:
+        raise InvalidEnrollmentCode()
+    user = enrollment.patient.user
+    validate_password(password, user=user)  # a Django ValidationError: mapped to a 400
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    enrollment.used_at = now
+    enrollment.save(update_fields=["used_at"])
+    return user
+
+
+PLAN_FIELDS_OF_PATIENT = {"timezone", "reminder_hour", "has_osteoporosis"}
+
+
+@transaction.atomic
+def patient_update(*, patient: Patient, data: dict) -> Patient:
+    user_fields = []
+    for name, value in data.items():
+        if name == "email":
+            patient.user.email = value
+            user_fields.append("email")
+        else:
+            setattr(patient, name, value)
+        if name in ("first_name", "last_name"):
+            setattr(patient.user, name, value)
+            user_fields.append(name)
+    patient.save()
+    if user_fields:
+        patient.user.save(update_fields=user_fields)
+    return patient
+
+
+# --- Procedures ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def procedure_record(*, patient: Patient, data: dict) -> Procedure:
+    procedure = Procedure.objects.create(patient=patient, **data)
+    return procedure
+
+
+PLAN_FIELDS_OF_PROCEDURE = {"performed_on", "cause", "lifting_restriction_days"}
+
+
+@transaction.atomic
+def procedure_update(*, procedure: Procedure, data: dict) -> Procedure:
+    for name, value in data.items():
+        setattr(procedure, name, value)
+    procedure.save()
+    return procedure
+
+
+# --- Check-ins -----------------------------------------------------------------------------
+
+
+@dataclass
+class CheckinResult:
+    checkin: CheckIn
+    alerts: list[Alert] = field(default_factory=list)
+    replayed: bool = False
+
+    @property
+    def guidance(self) -> dict | None:
+        if not self.alerts:
+            return None
+        top = max(self.alerts, key=lambda alert: SEVERITY_RANK[alert.severity])
+        return guidance_for(top.severity)
+
+
+def checkin_payload(data: dict) -> dict:
+    """The fields the client sent, normalised: symptoms as a set, numbers by value, times
+    by instant. Two requests are "the same body" when these are equal."""
+    payload: dict = {}
+    for name, value in data.items():
+        if name == "id":
+            continue
+        if name == "symptoms":
+            value = sorted(set(value))
+        elif name == "temperature_c" and value is not None:
+            value = float(value)
+        elif isinstance(value, datetime):
+            value = value.astimezone(UTC).isoformat()
+        payload[name] = value
+    return payload
+
+
+def checkin_record(*, patient: Patient, data: dict) -> CheckinResult:
+    """Store a check-in and evaluate the warning signs in one transaction (or replay it)."""
+    payload = checkin_payload(data)
+    checkin_id = data.get("id")
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                **({"id": checkin_id} if checkin_id else {}),
+                patient=patient,
+                recorded_at=data.get("recorded_at") or timezone.now(),
+                pain_score=data["pain_score"],
+                temperature_c=data.get("temperature_c"),
+                symptoms=sorted(set(data.get("symptoms", []))),
+                notes=data.get("notes", ""),
+                client_payload=payload,
+            )
+            alerts = checkin_evaluate(checkin=checkin)
+            return CheckinResult(checkin=checkin, alerts=alerts)
+    except IntegrityError:
+        # The same id again: an offline replay, or a concurrent one that committed first.
+        existing = CheckIn.objects.filter(pk=checkin_id).first() if checkin_id else None
+        if existing is None:
+            raise
+        if existing.patient_id != patient.pk or existing.client_payload != payload:
+            raise ReplayConflict() from None
+        return CheckinResult(
+            checkin=existing, alerts=list(existing.alerts.order_by("id")), replayed=True
+        )
+
+
+def checkin_evaluate(*, checkin: CheckIn) -> list[Alert]:
+    """Run the warning-sign rules on a stored check-in (recovery/rules.py)."""
+    from . import alerts
+
+    return alerts.alerts_raise_for_checkin(checkin=checkin)
+
+
+# --- Alert life cycle ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status == AlertStatus.RESOLVED:
+        raise AlreadyResolved("A resolved alert cannot be acknowledged.")
+    if alert.status == AlertStatus.OPEN:
+        alert.status = AlertStatus.ACKNOWLEDGED
+        alert.acknowledged_by = by
+        alert.acknowledged_at = timezone.now()
+        alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+    return alert
+
+
+@transaction.atomic
+def alert_resolve(*, alert: Alert, by: User, note: str) -> Alert:
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status == AlertStatus.RESOLVED:
+        raise AlreadyResolved()
+    alert.status = AlertStatus.RESOLVED
+    alert.resolved_by = by
+    alert.resolved_at = timezone.now()
+    alert.resolution_note = note
+    alert.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+    return alert

@@ -1,0 +1,60 @@
+"""The cast: a patient, a clinician of their team, and a clinician of another team."""
+
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.factories import CareTeamFactory, ClinicianFactory, PatientFactory, ProcedureFactory
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token = RefreshToken.for_user(user).access_token
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+@pytest.fixture
+def team(db):
+    return CareTeamFactory(name="North Spine Team")
+
+
+@pytest.fixture
+def other_team(db):
+    return CareTeamFactory(name="South Spine Team")
+
+
+@pytest.fixture
+def clinician(team):
+    return ClinicianFactory(email="alice@clinic.test", teams=[team])
+
+
+@pytest.fixture
+def other_clinician(other_team):
+    return ClinicianFactory(email="charlie@clinic.test", teams=[other_team])
+
+
+@pytest.fixture
+def patient(team):
+    return PatientFactory(
+        team=team, first_name="Bob", last_name="Stone", user__email="bob@patient.test"
+    )
+
+
+@pytest.fixture
+def other_patient(other_team):
+    return PatientFactory(
+        team=other_team, first_name="Dave", last_name="Far", user__email="dave@patient.test"
+    )
+
+
+@pytest.fixture
+def procedure(patient):
+    return ProcedureFactory(patient=patient)
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an APIClient authenticated with a JWT for that user (None: anonymous)."""
+    return client_for
