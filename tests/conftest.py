@@ -58,3 +58,30 @@ def procedure(patient):
 def api():
     """api(user) -> an APIClient authenticated with a JWT for that user (None: anonymous)."""
     return client_for
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback; .inbox holds what it received."""
+    from tests.support.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, smtp_server):
+    """A real Celery worker with beat, on the test database, Redis and the SMTP server."""
+    import os
+
+    from tests.support.worker import Worker, purge_broker, require_services
+
+    require_services()
+    broker = os.environ["CELERY_BROKER_URL"]
+    purge_broker(broker)
+    worker = Worker(smtp_port=smtp_server.port, broker_url=broker).start()
+    yield worker
+    worker.stop()
+    purge_broker(broker)
