@@ -37,7 +37,7 @@ from recovery.models import Alert, CheckIn, Patient, Procedure
 from recovery.rules import RULES_BY_CODE
 
 from . import codes
-from .selectors import PatientRecord
+from .selectors import REMINDER_CHANGE_FIELDS, PatientRecord
 
 # --- Procedure codes -----------------------------------------------------------------------
 
@@ -54,13 +54,13 @@ def procedure_cpt_codes(procedure_type: str, levels: Iterable[str]) -> list[tupl
     ordered = sorted(set(levels), key=lambda level: _SPINE_ORDER.get(level, len(_SPINE_ORDER)))
     if not ordered:
         return []
-    region = ordered[0][0]
+    regions = [level[:1] for level in ordered]
     extra = len(ordered) - 1
     if procedure_type == "vertebroplasty":
         # 22510 cervicothoracic, 22511 lumbosacral, +22512 each additional level.
         first = (
             codes.CPT_VERTEBROPLASTY_CERVICOTHORACIC
-            if region in "CT"
+            if regions[0] in {"C", "T"}
             else codes.CPT_VERTEBROPLASTY_LUMBOSACRAL
         )
         additional = codes.CPT_VERTEBROPLASTY_ADDITIONAL
@@ -68,9 +68,11 @@ def procedure_cpt_codes(procedure_type: str, levels: Iterable[str]) -> list[tupl
         # 22513 thoracic, 22514 lumbar, +22515 each additional level. No code fits a cervical
         # or sacral kyphoplasty (API.md): any such level leaves the whole session text only,
         # since a code for part of it would describe a different procedure.
-        if any(level[0] not in "TL" for level in ordered):
+        if any(region not in {"T", "L"} for region in regions):
             return []
-        first = codes.CPT_KYPHOPLASTY_THORACIC if region == "T" else codes.CPT_KYPHOPLASTY_LUMBAR
+        first = (
+            codes.CPT_KYPHOPLASTY_THORACIC if regions[0] == "T" else codes.CPT_KYPHOPLASTY_LUMBAR
+        )
         additional = codes.CPT_KYPHOPLASTY_ADDITIONAL
     else:
         return []
@@ -101,7 +103,7 @@ def _fhir_id(value: str) -> str:
 
 
 def _latest(*values: datetime | None) -> datetime | None:
-    present = [v for v in values if v is not None]
+    present = [v for v in values if isinstance(v, datetime)]
     return max(present) if present else None
 
 
@@ -316,9 +318,14 @@ def careplan_resource(
         status = "revoked" if statuses & {"scheduled", "cancelled"} else "completed"
     levels = ", ".join(procedure.vertebral_levels or [])
     until: date = procedure.lifting_restriction_until
+    # The plan changes with its procedure and with each of its reminders.
+    last_updated = _latest(
+        procedure.updated_at,
+        *(getattr(r, name, None) for r in reminders for name in REMINDER_CHANGE_FIELDS),
+    )
     return CarePlan(
         id=f"plan-{procedure.pk}",
-        meta=_meta(procedure.updated_at),
+        meta=_meta(last_updated),
         status=status,
         intent="plan",
         title=f"Recovery plan after {procedure.procedure_type} {levels}".strip(),

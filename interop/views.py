@@ -74,7 +74,8 @@ def fhir_exception_handler(exc, context):
 
 def _message(data) -> str:
     if isinstance(data, dict):
-        if "detail" in data and len(data) == 1:
+        # simplejwt adds "code" and "messages" beside "detail"; the detail says it all.
+        if "detail" in data:
             return str(data["detail"])
         return "; ".join(f"{key}: {_message(value)}" for key, value in data.items())
     if isinstance(data, list):

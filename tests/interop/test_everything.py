@@ -252,7 +252,15 @@ def test_since_accepts_an_unencoded_plus_in_the_offset(api, clinician, patient, 
 
 
 @pytest.mark.parametrize(
-    "since", ["yesterday", "2026-03-02", "2026-03-02T10:00:00", "2026-13-40T10:00:00Z", ""]
+    "since",
+    [
+        "yesterday",
+        "2026-03-02",
+        "2026-03-02T10:00:00",
+        "2026-13-40T10:00:00Z",
+        "2026-03-02T10:00:00+25:00",
+        "",
+    ],
 )
 def test_invalid_since_is_a_400_operation_outcome(api, clinician, patient, since):
     response = api(clinician).get(everything_url(patient.pk, _since=since))
@@ -293,6 +301,15 @@ def test_scope_matrix(api, request, patient, actor, status, issue):
         assert outcome["issue"][0]["code"] == issue
     if status == 401:
         assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_bad_token_is_a_401_operation_outcome(client, patient):
+    response = client.get(everything_url(patient.pk), HTTP_AUTHORIZATION="Bearer not-a-token")
+
+    assert response.status_code == 401
+    outcome = response.json()
+    assert outcome["issue"][0]["code"] == "login"
+    assert outcome["issue"][0]["diagnostics"] == "Given token not valid for any token type"
 
 
 @pytest.mark.parametrize("pk", ["999999", "abc", "-1", "1.5", "99999999999999999999999"])

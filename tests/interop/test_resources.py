@@ -4,6 +4,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.db import models
 from django.utils import timezone
 from fhir.resources.R4B.careplan import CarePlan
@@ -55,7 +56,8 @@ DUE = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 def test_careplan_activities_are_the_reminders_with_their_states(patient):
-    procedure = ProcedureFactory(patient=patient, performed_on=dt.date(2026, 3, 1))
+    with time_machine.travel(DUE - dt.timedelta(days=1), tick=False):
+        procedure = ProcedureFactory(patient=patient, performed_on=dt.date(2026, 3, 1))
     reminders = [
         reminder("checkin", "sent", DUE),
         reminder("checkin", "skipped", DUE + dt.timedelta(days=1)),
@@ -64,11 +66,14 @@ def test_careplan_activities_are_the_reminders_with_their_states(patient):
         reminder("lifting_restriction", "cancelled", DUE + dt.timedelta(days=2)),
     ]
 
+    reminders[0].sent_at = DUE + dt.timedelta(minutes=1)
     plan = careplan_resource(procedure, reminders, latest=True, replaces=None)
     body = CarePlan.model_validate(plan.model_dump(mode="json")).model_dump(mode="json")
 
     assert body["status"] == "active"
     assert body["intent"] == "plan"
+    # The plan last changed when its latest reminder did.
+    assert dt.datetime.fromisoformat(body["meta"]["lastUpdated"]) == DUE + dt.timedelta(minutes=1)
     details = [activity["detail"] for activity in body["activity"]]
     assert [d["status"] for d in details] == [
         "completed",
