@@ -114,6 +114,9 @@ def parse_since(raw: str | None) -> datetime | None:
     return parsed
 
 
+_PATIENT_ID = re.compile(r"[1-9][0-9]{0,17}")
+
+
 class FhirView(APIView):
     renderer_classes = [FhirJsonRenderer]
     content_negotiation_class = FhirContentNegotiation
@@ -143,8 +146,9 @@ class PatientEverythingView(FhirView):
         },
     )
     def get(self, request, pk: str):
-        # Any id that is not one of ours is simply not found (FHIR ids are strings).
-        if not pk.isdigit() or len(pk) > 18:
+        # Any id that is not one of ours is simply not found: FHIR ids are strings, so "007"
+        # is not patient 7, and nothing too long for the database reaches it.
+        if not _PATIENT_ID.fullmatch(pk):
             raise exceptions.NotFound("Patient not found.")
         since = parse_since(request.query_params.get("_since"))
         record = selectors.patient_record_get(user=request.user, patient_id=int(pk), since=since)

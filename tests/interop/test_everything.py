@@ -312,9 +312,9 @@ def test_bad_token_is_a_401_operation_outcome(client, patient):
     assert outcome["issue"][0]["diagnostics"] == "Given token not valid for any token type"
 
 
-@pytest.mark.parametrize("pk", ["999999", "abc", "-1", "1.5", "99999999999999999999999"])
-def test_unknown_patient_ids_are_404(api, clinician, pk):
-    response = api(clinician).get(f"/fhir/Patient/{pk}/$everything")
+@pytest.mark.parametrize("pk", ["999999", "abc", "-1", "1.5", "0{pk}", "99999999999999999999999"])
+def test_unknown_patient_ids_are_404(api, clinician, patient, pk):
+    response = api(clinician).get(f"/fhir/Patient/{pk.format(pk=patient.pk)}/$everything")
 
     assert response.status_code == 404
     assert response.json()["resourceType"] == "OperationOutcome"
