@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "outbox",
     "recovery",
     "reminders",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -227,3 +228,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The FHIR export (interop/): its operation paths in the OpenAPI schema keep their "$".
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "interop.schema.fhir_operation_paths",
+]
