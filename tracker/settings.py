@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "outbox",
     "recovery",
     "reminders",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("health/", health.health, name="health"),
+    path("dashboard/", include("dashboard.urls")),
+    path("api/v1/dashboard/", include("dashboard.api_urls")),
 ]
