@@ -16,8 +16,10 @@ from recovery.models import CheckIn, Procedure
 EXPECTED_RELIEF_HOURS = 48
 EXPECTED_PAIN_AFTER = 1.5
 
-WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 14, 40
+# SVG user units; the SVG scales to the width of its card (viewBox), so these set the aspect
+# ratio and, with the CSS font size, how large the labels read.
+WIDTH, HEIGHT, TEMPERATURE_HEIGHT = 960, 300, 200
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 14, 40
 # A chart spans at least this much time, so a day-old procedure is not stretched edge to edge.
 MIN_SPAN = timedelta(days=7)
 DAY_STEPS = (1, 2, 3, 7, 14, 28, 56, 91, 182, 365)
@@ -59,7 +61,10 @@ class Chart:
     left: int = LEFT
     top: int = TOP
     right: int = WIDTH - RIGHT
-    bottom: int = HEIGHT - BOTTOM
+
+    @property
+    def bottom(self) -> int:
+        return self.height - BOTTOM
 
     @property
     def line(self) -> str:
@@ -82,9 +87,12 @@ def procedure_start(procedure: Procedure, tz: zoneinfo.ZoneInfo) -> datetime:
 class _Frame:
     """Maps time and value to SVG coordinates for one chart."""
 
-    def __init__(self, start: datetime, end: datetime, y_min: float, y_max: float):
+    def __init__(
+        self, start: datetime, end: datetime, y_min: float, y_max: float, height: int = HEIGHT
+    ):
         self.start, self.end = start, end
         self.y_min, self.y_max = y_min, y_max
+        self.height = height
         self.span = max((end - start).total_seconds(), 1.0)
 
     def x(self, at: datetime) -> float:
@@ -93,7 +101,7 @@ class _Frame:
 
     def y(self, value: float) -> float:
         share = (value - self.y_min) / (self.y_max - self.y_min)
-        return round(HEIGHT - BOTTOM - share * (HEIGHT - TOP - BOTTOM), 1)
+        return round(self.height - BOTTOM - share * (self.height - TOP - BOTTOM), 1)
 
 
 def time_domain(
@@ -197,9 +205,10 @@ def temperature_chart(
     values = [c.temperature_c for c in measured]
     y_min = math.floor(min([36.0, *values]) - 0.5)
     y_max = math.ceil(max([39.0, fever_threshold_c + 0.5, *values]) + 0.2)
-    frame = _Frame(start, end, y_min, y_max)
+    frame = _Frame(start, end, y_min, y_max, height=TEMPERATURE_HEIGHT)
     chart = Chart(
         id="temperature-chart",
+        height=TEMPERATURE_HEIGHT,
         title="Temperature",
         description="",
         x_ticks=_x_ticks(frame, tz),

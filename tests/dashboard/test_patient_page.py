@@ -165,6 +165,7 @@ def test_the_reminder_plan_lists_each_reminder_with_its_state(
             patient=patient,
             procedure=procedure,
             kind="checkin",
+            offset_days=1,
             due_at=timezone.now() + timedelta(days=1),
             status="scheduled",
         )
