@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "recovery",
     "reminders",
     "interop",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

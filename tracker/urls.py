@@ -11,4 +11,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("health/", health.health, name="health"),
     path("fhir/", include("interop.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("api/v1/dashboard/", include("dashboard.api_urls")),
 ]

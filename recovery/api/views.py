@@ -1,6 +1,5 @@
 """Thin views: a serializer validates, a service decides, a serializer renders."""
 
-from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -74,33 +73,17 @@ class LogoutView(APIView):
 
 # --- Patients ------------------------------------------------------------------------------
 
-ORDERINGS = {
-    "risk": [
-        F("risk_rank").desc(),
-        F("latest_pain_score").desc(nulls_last=True),
-        "last_name",
-        "id",
-    ],
-    "last_name": ["last_name", "first_name", "id"],
-    "-last_checkin_at": [F("last_checkin_at").desc(nulls_last=True), "id"],
-}
+ORDERINGS = selectors.PATIENT_ORDERINGS
 
 
 def patient_rows(request):
     """The caller's patients, searched and ordered as the list and the dashboard ask."""
-    queryset = selectors.patient_list_for(request.user)
-    search = request.query_params.get("search", "").strip()
-    if search:
-        for word in search.split()[:5]:
-            queryset = queryset.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(user__email__icontains=word)
-            )
     ordering = request.query_params.get("ordering", "risk")
     if ordering not in ORDERINGS:
         raise ValidationError({"ordering": [f"Choose one of: {', '.join(ORDERINGS)}."]})
-    return queryset.order_by(*ORDERINGS[ordering])
+    return selectors.patient_rows_for(
+        request.user, search=request.query_params.get("search", "").strip(), ordering=ordering
+    )
 
 
 def scoped_patient(request, pk) -> "services.Patient":
