@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the dashboard's own CSS and JS under gunicorn too: nothing comes from outside.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +105,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = True  # no collectstatic step needed to serve the app's static files
 LOGIN_URL = "/dashboard/login/"
 
 # Request bodies are at most 64 KiB (API.md); tracker.middleware answers 413 past that.
