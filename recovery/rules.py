@@ -183,8 +183,8 @@ def _no_relief(c: Context) -> bool:
     in_window = c.params["no_relief_start_hours"] <= hours and c.before_procedure_day(
         c.params["no_relief_end_days"]
     )
-    # Exact arithmetic: in floats 0.7 * 3 is 2.0999999999999996 and 0.3 * 10 is
-    # 3.0000000000000004, which would move the "above 70 %" line for some baselines.
+    # Exact arithmetic (0.7 * 3 is 2.0999999999999996 in floats), so whether a score is
+    # "above 70 %" never hangs on binary rounding of whatever fraction a team sets.
     line = Fraction(str(c.params["no_relief_max_fraction"])) * c.pre_procedure_pain
     return in_window and c.pain_score > line
 
