@@ -172,3 +172,39 @@ def test_beat_resends_an_unacknowledged_alert_through_the_real_worker(
     finally:
         worker.stop()
         purge_broker(redis_url)
+
+
+def test_beat_sends_the_warnings_digest_once_through_the_real_worker(
+    transactional_db, smtp_server, api, operated, team, clinician
+):
+    require_services()
+    redis_url = os.environ["CELERY_BROKER_URL"]
+    purge_broker(redis_url)
+    team.rule_settings = {"digest_hour": 0}  # due from midnight: due now, whatever the hour
+    team.save()
+    response = api(operated.user).post(
+        "/api/v1/checkins/", {"pain_score": 2, "symptoms": ["site_redness"]}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["guidance"]["severity"] == "warning"
+    worker = Worker(
+        smtp_port=smtp_server.port,
+        broker_url=redis_url,
+        name="alerts-digest",
+        extra_env={"ALERT_DIGEST_SWEEP_SECONDS": "1"},
+    )
+    worker.start()
+    try:
+        [digest] = smtp_server.inbox.wait_for(1, timeout=20) or [None]
+        assert digest is not None, worker.log.read_text()[-3000:]
+        assert digest["To"] == "alice@clinic.test"
+        assert digest["Subject"].startswith("Warnings to review")
+        text = body_of(digest)
+        assert f"/dashboard/patients/{operated.pk}/" in text
+        for word in ("redness", "site", "bob", "stone"):
+            assert word not in text.lower()
+        time.sleep(3)  # more sweeps the same day: no second digest
+        assert len(smtp_server.inbox.messages) == 1
+    finally:
+        worker.stop()
+        purge_broker(redis_url)
