@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from notifications.services import alerts_notify
+
 from . import rules
 from .choices import UNRESOLVED
 from .models import Alert, CareTeam, CheckIn, Patient, Procedure
@@ -52,8 +54,6 @@ def checkin_context(*, checkin: CheckIn) -> rules.Context:
 
 
 def alerts_raise_for_checkin(*, checkin: CheckIn) -> list[Alert]:
-    from notifications.services import alerts_notify
-
     context = checkin_context(checkin=checkin)
     hits = rules.evaluate(context)
     alerts = [
