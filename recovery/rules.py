@@ -2,8 +2,10 @@
 
 Each rule names its code, severity, source and the patient-facing message (our own words), and a
 predicate over the check-in in its context. Every number a predicate uses is a parameter with a
-default here that a care team can override (CareTeam.rule_settings); the parameters a rule fired
-with are stored on the alert, so a later change never rewrites history.
+default here that a care team can override (CareTeam.rule_settings, checked against
+SETTING_SPECS); the parameters a rule fired with are stored on the alert, so a later change
+never rewrites history. The notification numbers of the protocol (re-send delays, the digest
+hour) are team settings of the same kind.
 """
 
 from __future__ import annotations
@@ -155,7 +157,7 @@ class Rule:
     source: str
     message: str
     uses: tuple[str, ...]  # the parameters the predicate reads, stored on the alert
-    fires: Predicate
+    fires: Predicate | None  # None: a periodic rule, not evaluated on a check-in
 
 
 def _fever(c: Context) -> bool:
@@ -275,14 +277,15 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-# The periodic rule (not evaluated per check-in): see recovery/alerts.py.
+# The periodic rule: it looks at days without check-ins, not at a check-in, so it is evaluated
+# for all patients at once by recovery.alerts.missed_checkins_evaluate (hourly beat task).
 MISSED_CHECKINS = Rule(
     code="missed_checkins",
     severity=Severity.INFO,
     source="default: no check-in on 2 consecutive local days within the first 14 days",
-    message="No check-in for two days in a row. We have let your care team know.",
+    message="We have not had a check-in from you for a few days. Your care team can see this.",
     uses=("missed_checkins_window_days", "missed_checkins_consecutive_days"),
-    fires=lambda c: False,
+    fires=None,
 )
 
 RULES_BY_CODE = {rule.code: rule for rule in (*RULES, MISSED_CHECKINS)}
@@ -322,4 +325,4 @@ def procedure_start(performed_on: date, tz: ZoneInfo) -> datetime:
 
 def evaluate(context: Context) -> list[Rule]:
     """Every rule that fires for this check-in; rules are independent of each other."""
-    return [rule for rule in RULES if rule.fires(context)]
+    return [rule for rule in RULES if rule.fires is not None and rule.fires(context)]
