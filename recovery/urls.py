@@ -27,4 +27,12 @@ urlpatterns = [
     path("procedures/", views.ProcedureListView.as_view(), name="procedure-list"),
     path("procedures/<int:pk>/", views.ProcedureDetailView.as_view(), name="procedure-detail"),
     path("checkins/", views.CheckinListCreateView.as_view(), name="checkin-list"),
+    path("alerts/", views.AlertListView.as_view(), name="alert-list"),
+    path("alerts/<int:pk>/", views.AlertDetailView.as_view(), name="alert-detail"),
+    path(
+        "alerts/<int:pk>/acknowledge/",
+        views.AlertAcknowledgeView.as_view(),
+        name="alert-acknowledge",
+    ),
+    path("alerts/<int:pk>/resolve/", views.AlertResolveView.as_view(), name="alert-resolve"),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reminders",
     "interop",
     "dashboard",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,28 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "outbox.tasks.outbox_sweep_task",
         "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+}
+
+# Alerts (PROTOCOL.md section 4). How often beat looks for due re-sends of unacknowledged
+# urgent/emergency alerts, for teams whose daily warnings digest hour has come, and for missed
+# check-ins. The re-send delays and the digest hour themselves are per-team settings
+# (recovery/rules.py); these are only how finely beat looks. Tests shorten them.
+ALERT_ESCALATION_SWEEP_SECONDS = env.float("ALERT_ESCALATION_SWEEP_SECONDS", default=60.0)
+ALERT_DIGEST_SWEEP_SECONDS = env.float("ALERT_DIGEST_SWEEP_SECONDS", default=300.0)
+MISSED_CHECKINS_SWEEP_SECONDS = env.float("MISSED_CHECKINS_SWEEP_SECONDS", default=3600.0)
+CELERY_BEAT_SCHEDULE |= {
+    "alert-escalations": {
+        "task": "notifications.tasks.alert_escalations_task",
+        "schedule": ALERT_ESCALATION_SWEEP_SECONDS,
+    },
+    "warning-digests": {
+        "task": "notifications.tasks.warning_digests_task",
+        "schedule": ALERT_DIGEST_SWEEP_SECONDS,
+    },
+    "missed-checkins": {
+        "task": "recovery.tasks.missed_checkins_task",
+        "schedule": MISSED_CHECKINS_SWEEP_SECONDS,
     },
 }
 

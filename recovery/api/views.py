@@ -14,6 +14,7 @@ from recovery import selectors, services
 from recovery.permissions import ClinicianWrites, IsClinician, IsPatient, IsPatientOrClinician
 
 from . import serializers as s
+from .filters import AlertFilter
 
 # --- Accounts ------------------------------------------------------------------------------
 
@@ -233,3 +234,54 @@ class PatientCheckinsView(generics.ListAPIView):
     def get_queryset(self):
         patient = scoped_patient(self.request, self.kwargs["pk"])
         return patient.checkins.order_by("-recorded_at")
+
+
+# --- Alerts --------------------------------------------------------------------------------
+
+
+class AlertListView(generics.ListAPIView):
+    """The alerts of the clinician's teams, newest first (API.md "Alerts")."""
+
+    permission_classes = [IsClinician]
+    serializer_class = s.AlertSerializer
+    filterset_class = AlertFilter
+
+    def get_queryset(self):
+        return selectors.alerts_for(self.request.user).order_by("-created_at", "-id")
+
+
+class AlertDetailView(generics.RetrieveAPIView):
+    permission_classes = [IsClinician]
+    serializer_class = s.AlertSerializer
+
+    def get_queryset(self):
+        return selectors.alerts_for(self.request.user)
+
+
+class AlertAcknowledgeView(generics.GenericAPIView):
+    permission_classes = [IsClinician]
+    serializer_class = s.AlertSerializer
+
+    def get_queryset(self):
+        return selectors.alerts_for(self.request.user)
+
+    @extend_schema(request=None, responses={200: s.AlertSerializer, 409: None})
+    def post(self, request, pk):
+        alert = services.alert_acknowledge(alert=self.get_object(), by=request.user)
+        return Response(s.AlertSerializer(alert).data)
+
+
+class AlertResolveView(generics.GenericAPIView):
+    permission_classes = [IsClinician]
+    serializer_class = s.AlertSerializer
+
+    def get_queryset(self):
+        return selectors.alerts_for(self.request.user)
+
+    @extend_schema(request=s.AlertResolveSerializer, responses={200: s.AlertSerializer, 409: None})
+    def post(self, request, pk):
+        alert = self.get_object()
+        data = s.AlertResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        alert = services.alert_resolve(alert=alert, by=request.user, **data.validated_data)
+        return Response(s.AlertSerializer(alert).data)
