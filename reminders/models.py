@@ -22,8 +22,14 @@ class Reminder(models.Model):
         FAILED = "failed"
         CANCELLED = "cancelled"
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="reminders")
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="reminders")
+    # No single-column indexes on the two keys: the indexes below lead with them already, and
+    # every index costs time when a bulk import writes half a million rows.
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="reminders", db_index=False
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="reminders", db_index=False
+    )
     kind = models.CharField(max_length=40, choices=Kind.choices)
     offset_days = models.PositiveSmallIntegerField()
     due_at = models.DateTimeField()

@@ -8,9 +8,10 @@ offset, stored in UTC, so a 09:00 reminder stays 09:00 local across daylight-sav
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -269,17 +270,28 @@ def due_at(plan: PlanInput, offset_days: int) -> datetime:
     becomes 03:00 local); an hour that happens twice on a fall-back day is the first one.
     """
     day = plan.performed_on + timedelta(days=offset_days)
-    local = datetime.combine(day, time(hour=plan.reminder_hour), tzinfo=ZoneInfo(plan.timezone))
-    return local.astimezone(UTC)
+    return _local_to_utc(day, plan.reminder_hour, plan.timezone)
+
+
+# Bulk planning asks the same (day, hour, zone) many times; the answer never changes.
+@lru_cache(maxsize=65536)
+def _local_to_utc(day: date, hour: int, zone: str) -> datetime:
+    return datetime.combine(day, time(hour=hour), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def plan_items(plan: PlanInput) -> Iterator[tuple[str, int, datetime]]:
+    """(kind, offset in days, due time in UTC) of every reminder the protocol gives."""
+    for item in PLAN:
+        if item.applies(plan):
+            for offset in item.offsets_for(plan):
+                yield item.kind.value, offset, due_at(plan, offset)
 
 
 def plan_for(plan: PlanInput) -> list[PlannedReminder]:
     """Every reminder the protocol gives this procedure, in due order."""
     planned = [
-        PlannedReminder(kind=item.kind, offset_days=offset, due_at=due_at(plan, offset))
-        for item in PLAN
-        if item.applies(plan)
-        for offset in item.offsets_for(plan)
+        PlannedReminder(kind=kind, offset_days=offset, due_at=due)
+        for kind, offset, due in plan_items(plan)
     ]
     return sorted(planned, key=lambda r: (r.due_at, r.kind))
 

@@ -25,7 +25,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string, salted_hmac
@@ -74,32 +74,65 @@ def _initial_state(due_at: datetime, now: datetime) -> tuple[str, str]:
     return Status.SCHEDULED, ""
 
 
-def plans_create(*, procedures: Iterable[Procedure], batch_size: int = 2000) -> int:
+PLAN_COLUMNS = (
+    "patient_id",
+    "procedure_id",
+    "kind",
+    "offset_days",
+    "due_at",
+    "status",
+    "reason",
+    "attempts",
+    "created_at",
+    "updated_at",
+)
+
+
+def plans_create(*, procedures: Iterable[Procedure]) -> int:
     """Write the full plan of procedures that have none yet, in bulk. Returns rows written.
 
-    Used for a newly recorded procedure and for bulk imports (10,000 procedures plan in
-    seconds: one INSERT per batch, no per-row queries).
+    Used for a newly recorded procedure and for bulk imports: 10,000 procedures are about
+    half a million rows, which the ORM's bulk_create builds far too slowly (it prepares every
+    value through its field); COPY on PostgreSQL writes them in a few seconds.
     """
     now = timezone.now()
+    past = now - late_limit()
     rows = []
     for procedure in procedures:
-        for item in plan.plan_for(plan.PlanInput.of(procedure)):
-            status, reason = _initial_state(item.due_at, now)
-            rows.append(
-                Reminder(
-                    patient_id=procedure.patient_id,
-                    procedure_id=procedure.pk,
-                    kind=item.kind,
-                    offset_days=item.offset_days,
-                    due_at=item.due_at,
-                    status=status,
-                    reason=reason,
-                    created_at=now,
-                    updated_at=now,
-                )
+        for kind, offset, due in plan.plan_items(plan.PlanInput.of(procedure)):
+            status, reason = (
+                (Status.SKIPPED.value, REASON_LATE_WHEN_PLANNED)
+                if due < past
+                else (Status.SCHEDULED.value, "")
             )
-    Reminder.objects.bulk_create(rows, batch_size=batch_size)
+            rows.append((procedure.patient_id, procedure.pk, kind, offset, due, status, reason))
+    _insert_rows(rows, now=now)
     return len(rows)
+
+
+def _insert_rows(rows: list[tuple], *, now: datetime) -> None:
+    """Insert (patient, procedure, kind, offset, due, status, reason) rows, attempts 0."""
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in PLAN_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY's text format; our own values carry no tabs, newlines or backslashes.
+            stamp = now.isoformat()
+            lines = [
+                f"{p}\t{pr}\t{k}\t{o}\t{d.isoformat()}\t{s}\t{r}\t0\t{stamp}\t{stamp}\n"
+                for p, pr, k, o, d, s, r in rows
+            ]
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+                for start in range(0, len(lines), 5000):
+                    copy.write("".join(lines[start : start + 5000]))
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            stamp = adapt(now)
+            marks = ", ".join(["%s"] * len(PLAN_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                [(p, pr, k, o, adapt(d), s, r, 0, stamp, stamp) for p, pr, k, o, d, s, r in rows],
+            )
 
 
 def _plan_apply(*, procedure: Procedure, now: datetime) -> None:
