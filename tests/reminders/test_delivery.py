@@ -24,9 +24,11 @@ def procedure(ny_patient, record):
 
 def dispatch(django_capture_on_commit_callbacks) -> list[int]:
     """Run the dispatcher and return the ids it woke send tasks for (after commit)."""
-    with patch.object(reminder_send_task, "delay") as wake:
-        with django_capture_on_commit_callbacks(execute=True):
-            reminders_dispatch_task()
+    with (
+        patch.object(reminder_send_task, "delay") as wake,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        reminders_dispatch_task()
     return [call.args[0] for call in wake.call_args_list]
 
 
