@@ -74,9 +74,7 @@ def test_rotating_the_calendar_url_kills_the_old_one(api, client, ny_patient, pl
     assert client.get(new.removeprefix("http://testserver")).status_code == 200
 
 
-def test_calendar_feed_has_the_restriction_end_and_the_follow_ups(
-    api, client, ny_patient, planned
-):
+def test_calendar_feed_has_the_restriction_end_and_the_follow_ups(api, client, ny_patient, planned):
     url = api(ny_patient.user).get("/api/v1/plan/").json()["calendar_url"]
     response = client.get(url.removeprefix("http://testserver"))
     assert response.status_code == 200
