@@ -128,3 +128,36 @@ def test_a_replan_of_the_older_procedure_keeps_its_reminders_cancelled(ny_patien
         procedure_update(procedure=first, data={"lifting_restriction_days": 10})
     assert first.reminders.filter(status="scheduled").count() == 0
     assert second.reminders.filter(status="scheduled").count() == 35
+
+
+def test_recording_a_procedure_through_the_api_builds_its_plan(api, clinician, ny_patient):
+    with time_machine.travel(dt.datetime(2026, 2, 20, 15, 0, tzinfo=NY), tick=False):
+        response = api(clinician).post(
+            f"/api/v1/patients/{ny_patient.pk}/procedures/",
+            {
+                "procedure_type": "vertebroplasty",
+                "performed_on": "2026-02-20",
+                "vertebral_levels": ["L2"],
+                "cause": "osteoporosis",
+                "pre_procedure_pain": 9,
+                "lifting_restriction_days": 10,
+            },
+            format="json",
+        )
+    assert response.status_code == 201, response.content
+    assert response.json()["lifting_restriction_until"] == "2026-03-02"
+    rows = Reminder.objects.filter(procedure_id=response.json()["id"])
+    assert rows.count() == 51
+    assert rows.get(kind="lifting_restriction_end").offset_days == 10
+
+
+def test_the_plan_is_written_in_the_procedures_transaction(ny_patient, record, monkeypatch):
+    from reminders import services
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "plans_create", broken)
+    with pytest.raises(RuntimeError):
+        record(ny_patient)
+    assert not ny_patient.procedures.exists()  # no procedure without its plan
