@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from recovery.models import Patient, Procedure
 
-from .plan import Kind
+from .plan import ITEMS, Kind
 
 
 class Reminder(models.Model):
@@ -77,6 +77,10 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder {self.pk} ({self.kind})"
+
+    @property
+    def title(self) -> str:
+        return ITEMS[self.kind].title
 
 
 class ReminderOptOut(models.Model):

@@ -262,7 +262,11 @@ def _dispatch_batch(*, batch: int) -> tuple[int, int]:
                 handed.append(pk)
         if late:
             Reminder.objects.filter(pk__in=late).update(
-                status=Status.SKIPPED, reason=REASON_LATE, claimed_at=None, sending_at=None
+                status=Status.SKIPPED,
+                reason=REASON_LATE,
+                claimed_at=None,
+                sending_at=None,
+                updated_at=now,
             )
         if dead:
             Reminder.objects.filter(pk__in=dead).update(
@@ -270,6 +274,7 @@ def _dispatch_batch(*, batch: int) -> tuple[int, int]:
                 reason="The worker stopped while sending, on the last attempt.",
                 claimed_at=None,
                 sending_at=None,
+                updated_at=now,
             )
         if handed:
             # A row whose worker died mid-send is handed out again (sending_at cleared): the
@@ -313,7 +318,13 @@ def reminder_send(*, reminder_id: int) -> str:
     reminder = Reminder.objects.select_related("patient__user", "procedure").get(pk=reminder_id)
     reason = skip_reason(reminder=reminder, now=now)
     if reason:
-        ours.update(status=Status.SKIPPED, reason=reason, claimed_at=None, sending_at=None)
+        ours.update(
+            status=Status.SKIPPED,
+            reason=reason,
+            claimed_at=None,
+            sending_at=None,
+            updated_at=timezone.now(),
+        )
         logger.info("reminder %s skipped", reminder_id)
         return Status.SKIPPED
     message = reminder_message(reminder=reminder)
@@ -321,9 +332,11 @@ def reminder_send(*, reminder_id: int) -> str:
         message.send()
     except TRANSIENT_ERRORS as exc:
         return reminder_failed_attempt(reminder=reminder, claim=now, error=exc)
+    sent_at = timezone.now()
     ours.update(
         status=Status.SENT,
-        sent_at=timezone.now(),
+        sent_at=sent_at,
+        updated_at=sent_at,
         reason="",
         claimed_at=None,
         sending_at=None,
@@ -343,7 +356,13 @@ def reminder_failed_attempt(*, reminder: Reminder, claim: datetime, error: BaseE
     ours = Reminder.objects.filter(pk=reminder.pk, sending_at=claim)
     reason = f"Attempt {reminder.attempts} failed: {type(error).__name__}: {error}"[:500]
     if reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-        ours.update(status=Status.FAILED, reason=reason, claimed_at=None, sending_at=None)
+        ours.update(
+            status=Status.FAILED,
+            reason=reason,
+            claimed_at=None,
+            sending_at=None,
+            updated_at=timezone.now(),
+        )
         logger.error("reminder %s failed after %s attempts", reminder.pk, reminder.attempts)
         return Status.FAILED
     ours.update(
