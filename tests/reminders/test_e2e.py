@@ -163,3 +163,39 @@ def test_a_worker_killed_mid_batch_and_restarted_loses_none(start_worker, team):
         assert sum(counts.values()) - len(due) <= 1, counts
     finally:
         smtp.stop()
+
+
+def test_two_dispatchers_at_once_never_hand_out_the_same_reminder(transactional_db, team):
+    """SKIP LOCKED lets dispatchers on several machines share the due rows (PostgreSQL)."""
+    import threading
+    from unittest.mock import patch
+
+    from django.db import connection
+
+    from reminders import services
+    from tests.support.worker import require_services
+
+    require_services()
+    assert connection.vendor == "postgresql"
+    due = []
+    for n in range(4):
+        _, procedure = planned_patient(team, email=f"p{n}@patient.test")
+        due += make_due(procedure, 40)
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            start.wait()
+            for _ in range(5):
+                services.reminders_dispatch(batch=7)
+        finally:
+            connection.close()
+
+    with patch.object(services, "reminders_wake", side_effect=lambda ids: None) as wake:
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    all_handed = [pk for call in wake.call_args_list for pk in call.args[0]]
+    assert sorted(all_handed) == sorted(due)  # every due row once, none twice
