@@ -418,6 +418,9 @@ def reminder_context(*, reminder: Reminder) -> dict:
         "kind_label": plan.Kind(reminder.kind).label,
         "due_day": plan.format_day(due_day),
         "lifting_restriction_until": plan.format_day(until),
+        # Other reminders repeat the restriction while it holds; its own two name it already.
+        "restriction_holds": due_day < until
+        and reminder.kind not in (plan.Kind.LIFTING_RESTRICTION, plan.Kind.LIFTING_RESTRICTION_END),
         "unsubscribe_kind_url": unsubscribe_url(patient_id=patient.pk, kind=reminder.kind),
         "unsubscribe_all_url": unsubscribe_url(patient_id=patient.pk, kind=ReminderOptOut.ALL),
     }

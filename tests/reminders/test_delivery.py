@@ -206,3 +206,15 @@ def test_a_worker_dying_on_the_last_attempt_ends_failed(
     reminder.refresh_from_db()
     assert reminder.status == "failed"
     assert "worker stopped" in reminder.reason
+
+
+def test_other_reminders_repeat_the_restriction_only_while_it_holds(procedure, mailoutbox):
+    early = procedure.reminders.get(kind="activity")  # day 1 of 7
+    late = procedure.reminders.get(kind="brace_review")  # day 30
+    for reminder in (early, late):
+        message = services.reminder_message(reminder=reminder)
+        message.send()
+    early_mail, late_mail = mailoutbox
+    assert "no heavy lifting until Friday 27 February 2026" in early_mail.body
+    assert "until <strong>Friday 27 February 2026</strong>" in early_mail.alternatives[0][0]
+    assert "heavy lifting" not in late_mail.body
