@@ -20,7 +20,7 @@ import hashlib
 import logging
 import smtplib
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -126,12 +126,15 @@ def _insert_rows(rows: list[tuple], *, now: datetime) -> None:
                 for start in range(0, len(lines), 5000):
                     copy.write("".join(lines[start : start + 5000]))
         else:
-            adapt = connection.ops.adapt_datetimefield_value
-            stamp = adapt(now)
+            # SQLite keeps naive UTC text, as Django's adapt_datetimefield_value writes it.
+            def naive(value: datetime) -> str:
+                return str(value.astimezone(UTC).replace(tzinfo=None))
+
+            stamp = naive(now)
             marks = ", ".join(["%s"] * len(PLAN_COLUMNS))
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-                [(p, pr, k, o, adapt(d), s, r, 0, stamp, stamp) for p, pr, k, o, d, s, r in rows],
+                [(p, pr, k, o, naive(d), s, r, 0, stamp, stamp) for p, pr, k, o, d, s, r in rows],
             )
 
 
