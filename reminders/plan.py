@@ -287,6 +287,13 @@ def plan_items(plan: PlanInput) -> Iterator[tuple[str, int, datetime]]:
                 yield item.kind.value, offset, due_at(plan, offset)
 
 
+# A bulk import plans many procedures with the same inputs (same day, zone, hour, length,
+# bone flag); their plans are identical, so each is computed once.
+@lru_cache(maxsize=4096)
+def plan_items_cached(plan: PlanInput) -> tuple[tuple[str, int, datetime], ...]:
+    return tuple(plan_items(plan))
+
+
 def plan_for(plan: PlanInput) -> list[PlannedReminder]:
     """Every reminder the protocol gives this procedure, in due order."""
     planned = [

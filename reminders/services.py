@@ -99,7 +99,7 @@ def plans_create(*, procedures: Iterable[Procedure]) -> int:
     past = now - late_limit()
     rows = []
     for procedure in procedures:
-        for kind, offset, due in plan.plan_items(plan.PlanInput.of(procedure)):
+        for kind, offset, due in plan.plan_items_cached(plan.PlanInput.of(procedure)):
             status, reason = (
                 (Status.SKIPPED.value, REASON_LATE_WHEN_PLANNED)
                 if due < past
