@@ -14,7 +14,7 @@ def lease_outlasts_a_send(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """A lease shorter than a send task may run hands a live send to a second worker, and the
     patient gets the email twice."""
     limit = settings.CELERY_TASK_TIME_LIMIT or 0
-    if settings.REMINDER_LEASE_SECONDS <= limit:
+    if limit >= settings.REMINDER_LEASE_SECONDS:
         return [
             checks.Warning(
                 f"REMINDER_LEASE_SECONDS ({settings.REMINDER_LEASE_SECONDS:g}) should be longer "
