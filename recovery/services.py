@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from outbox.services import email_queue
+from reminders import services as reminders
 from tracker.exceptions import Conflict, DomainError
 
 from . import codes
@@ -145,6 +146,7 @@ def patient_update(*, patient: Patient, data: dict) -> Patient:
     patient.save()
     if user_fields:
         patient.user.save(update_fields=user_fields)
+    reminders.plan_changed(patient=patient, changed=data, fields=PLAN_FIELDS_OF_PATIENT)
     return patient
 
 
@@ -154,6 +156,7 @@ def patient_update(*, patient: Patient, data: dict) -> Patient:
 @transaction.atomic
 def procedure_record(*, patient: Patient, data: dict) -> Procedure:
     procedure = Procedure.objects.create(patient=patient, **data)
+    reminders.plan_build(procedure=procedure)
     return procedure
 
 
@@ -165,6 +168,7 @@ def procedure_update(*, procedure: Procedure, data: dict) -> Procedure:
     for name, value in data.items():
         setattr(procedure, name, value)
     procedure.save()
+    reminders.plan_changed(patient=procedure.patient, changed=data, fields=PLAN_FIELDS_OF_PROCEDURE)
     return procedure
 
 

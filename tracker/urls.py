@@ -13,4 +13,5 @@ urlpatterns = [
     path("fhir/", include("interop.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("api/v1/dashboard/", include("dashboard.api_urls")),
+    path("", include("reminders.urls")),
 ]
