@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.api.support import nothing_created, row_counts
@@ -28,7 +29,7 @@ def new_patient_body():
 def procedure_body():
     return {
         "procedure_type": "vertebroplasty",
-        "performed_on": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
+        "performed_on": (timezone.now().date() - dt.timedelta(days=2)).isoformat(),
         "vertebral_levels": ["T12"],
         "cause": "osteoporosis",
         "pre_procedure_pain": 8,
