@@ -1,5 +1,6 @@
 """Thin views: a serializer validates, a service decides, a serializer renders."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -54,6 +55,8 @@ class ActivateView(APIView):
             user = services.enrollment_activate(**data.validated_data)
         except services.InvalidEnrollmentCode as exc:
             raise ValidationError({"code": [exc.detail]}) from None
+        except DjangoValidationError as exc:  # the password validators: name the field
+            raise ValidationError({"password": exc.messages}) from None
         return Response(token_pair(user))
 
 
