@@ -6,7 +6,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import User
-from recovery.choices import VERTEBRAL_LEVELS, Cause, ProcedureType, Symptom
+from recovery.choices import SEVERITY_RANK, VERTEBRAL_LEVELS, Cause, ProcedureType, Symptom
 from recovery.models import Alert, CheckIn, Patient, Procedure, validate_timezone
 
 from .fields import (
@@ -277,7 +277,10 @@ class CheckInResultSerializer(CheckInSerializer):
         fields = [*CheckInSerializer.Meta.fields, "alerts", "guidance"]
 
     def get_alerts(self, checkin) -> AlertBriefSerializer(many=True):
-        return AlertBriefSerializer(self.context["alerts"], many=True).data
+        # One order for the first answer and for a replay (which reads the alerts back from
+        # the database): most severe first, then oldest, so "the same representation" holds.
+        alerts = sorted(self.context["alerts"], key=lambda a: (-SEVERITY_RANK[a.severity], a.pk))
+        return AlertBriefSerializer(alerts, many=True).data
 
     def get_guidance(self, checkin) -> GuidanceSerializer(allow_null=True):
         return self.context["guidance"]
