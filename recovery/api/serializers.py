@@ -94,6 +94,18 @@ class PatientSerializer(serializers.ModelSerializer):
         }
 
 
+class PatientListQuerySerializer(serializers.Serializer):
+    """The list's query string. A plain CharField refuses NUL, which PostgreSQL cannot hold
+    even in a LIKE pattern (a 500 before this)."""
+
+    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    ordering = serializers.ChoiceField(choices=[], required=False, default="risk")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ordering"].choices = list(self.context["orderings"])
+
+
 class PatientCreatedSerializer(PatientSerializer):
     enrollment_code = serializers.CharField()
 
@@ -189,6 +201,10 @@ class ProcedureInputSerializer(serializers.Serializer):
     )
     fracture_date = StrictDateField(required=False, allow_null=True)
     lifting_restriction_days = StrictIntegerField(min_value=1, max_value=90, required=False)
+
+    def validate_height_loss_percent(self, value):
+        # Stored with two decimals: answer what a later GET will read, not the raw float.
+        return None if value is None else round(value, 2)
 
     def validate_vertebral_levels(self, value):
         if len(set(value)) != len(value):

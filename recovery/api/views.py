@@ -92,19 +92,18 @@ ORDERINGS = {
 
 def patient_rows(request):
     """The caller's patients, searched and ordered as the list and the dashboard ask."""
+    query = s.PatientListQuerySerializer(
+        data=request.query_params, context={"orderings": ORDERINGS}
+    )
+    query.is_valid(raise_exception=True)
     queryset = selectors.patient_list_for(request.user)
-    search = request.query_params.get("search", "").strip()
-    if search:
-        for word in search.split()[:5]:
-            queryset = queryset.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(user__email__icontains=word)
-            )
-    ordering = request.query_params.get("ordering", "risk")
-    if ordering not in ORDERINGS:
-        raise ValidationError({"ordering": [f"Choose one of: {', '.join(ORDERINGS)}."]})
-    return queryset.order_by(*ORDERINGS[ordering])
+    for word in query.validated_data.get("search", "").split()[:5]:
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(user__email__icontains=word)
+        )
+    return queryset.order_by(*ORDERINGS[query.validated_data["ordering"]])
 
 
 def scoped_patient(request, pk) -> "services.Patient":

@@ -51,11 +51,16 @@ def test_health_is_200_when_database_and_broker_answer(client, db):
 
 def test_health_is_503_naming_the_broker_when_it_does_not_answer(client, db, monkeypatch):
     # The app reads its broker when /health/ opens a connection, so overriding it here is
-    # what pointing CELERY_BROKER_URL at a dead port does to a running service.
-    monkeypatch.setitem(celery_app.conf, "broker_url", f"redis://127.0.0.1:{dead_port()}/0")
+    # what pointing CELERY_BROKER_URL at a dead port does to a running service. Celery lets
+    # the environment variable win over its configuration, so both change.
+    port = dead_port()
+    dead = f"redis://127.0.0.1:{port}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
+    monkeypatch.setitem(celery_app.conf, "broker_url", dead)
     monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
     response = client.get("/health/")
     assert response.status_code == 503, response.content
+    assert celery_app.connection_for_write().port == port
     body = response.json()
     assert body["failing"] == ["broker"]
     assert (body["database"], body["broker"]) == (True, False)

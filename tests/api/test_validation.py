@@ -45,6 +45,7 @@ BAD_CHECKINS = [
     ({"pain_score": 3, "notes": "x" * 2001}, "notes"),
     ({"pain_score": 3, "notes": 5}, "notes"),
     ({"pain_score": 3, "notes": None}, "notes"),
+    ({"pain_score": 3, "notes": "a\x00b"}, "notes"),
     ({"pain_score": 3, "id": "not-a-uuid"}, "id"),
     ({"pain_score": 3, "id": 12345}, "id"),
     ({"pain_score": 3, "recorded_at": "2026-03-10T11:00:00"}, "recorded_at"),
@@ -208,6 +209,14 @@ def test_good_procedure_is_recorded_with_its_restriction_end(api, patient, clini
     assert Procedure.objects.get().patient == patient
 
 
+def test_height_loss_is_answered_as_stored(api, patient, clinician):
+    body = good_procedure(height_loss_percent=33.333)
+    created = api(clinician).post(f"/api/v1/patients/{patient.pk}/procedures/", body, format="json")
+    assert created.status_code == 201, created.content
+    read = api(clinician).get(f"/api/v1/procedures/{created.json()['id']}/").json()
+    assert created.json()["height_loss_percent"] == read["height_loss_percent"] == 33.33
+
+
 BAD_PROCEDURE_PATCHES = [
     ({"performed_on": "2026-03-11"}, "performed_on"),
     ({"performed_on": "2026-02-19"}, "fracture_date"),  # before the stored fracture date
@@ -266,6 +275,7 @@ BAD_PATIENTS = [
     (good_patient(email=...), "email"),
     (good_patient(first_name=""), "first_name"),
     (good_patient(first_name=7), "first_name"),
+    (good_patient(first_name="A\x00"), "first_name"),
     (good_patient(last_name="x" * 151), "last_name"),
     (good_patient(date_of_birth="2999-01-01"), "date_of_birth"),
     (good_patient(date_of_birth="03/02/1948"), "date_of_birth"),
@@ -375,6 +385,8 @@ BAD_BODIES = [
     ("application/json", b'{"pain_score": NaN, "temperature_c": NaN}', 400),
     ("application/json", b'{"pain_score": 3, "temperature_c": Infinity}', 400),
     ("application/json", b"\xff\xfe{}", 400),
+    ("application/json", b"[" * 30000 + b"]" * 30000, 400),
+    ("application/json", b'{"a":' * 10000 + b"1" + b"}" * 10000, 400),
     ("text/plain", b'{"pain_score": 3}', 415),
     ("application/x-www-form-urlencoded", b"pain_score=3", 415),
     ("multipart/form-data; boundary=x", b"--x--", 415),
