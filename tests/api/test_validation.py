@@ -473,3 +473,45 @@ def test_timestamps_in_answers_carry_an_offset(api, enrolled):
     recorded = dt.datetime.fromisoformat(response.json()["recorded_at"])
     assert recorded.utcoffset() == dt.timedelta(0)
     assert abs(recorded - timezone.now()) < dt.timedelta(minutes=1)
+
+
+def test_ids_beyond_bigint_are_not_found(api, clinician, patient):
+    huge = 10**20
+    client = api(clinician)
+    assert client.get(f"/api/v1/patients/{huge}/").status_code == 404
+    assert client.get(f"/api/v1/procedures/{huge}/").status_code == 404
+    assert client.get(f"/api/v1/patients/{huge}/checkins/").status_code == 404
+    with nothing_created():
+        response = client.post("/api/v1/patients/", good_patient(team=huge), format="json")
+    assert "team" in field_errors(response)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-03-10T10:00:00+25:00",
+        "2026-02-30T10:00:00Z",
+        "2026-03-10T25:00:00Z",
+        "2026-03-10 10:00:00+01:00 extra",
+        "+2026-03-10T10:00:00Z",
+    ],
+)
+def test_impossible_recorded_at_is_a_400(api, enrolled, value):
+    with time_machine.travel(NOW, tick=False), nothing_created():
+        response = api(enrolled.user).post(
+            "/api/v1/checkins/", {"pain_score": 3, "recorded_at": value}, format="json"
+        )
+    assert "recorded_at" in field_errors(response)
+
+
+def test_a_content_length_that_is_not_a_number_is_a_400(api, patient):
+    with nothing_created():
+        response = api(patient.user).generic(
+            "POST",
+            "/api/v1/checkins/",
+            b'{"pain_score": 3}',
+            content_type="application/json",
+            CONTENT_LENGTH="abc",
+        )
+    assert response.status_code == 400
+    assert response.json()["detail"]
