@@ -36,6 +36,8 @@ class StrictEmailField(serializers.EmailField):
         return super().to_internal_value(data).lower()
 
 
+EMAIL_TAKEN = "An account with this email already exists."
+
 # --- Patients ------------------------------------------------------------------------------
 
 
@@ -128,7 +130,7 @@ class PatientInputSerializer(serializers.Serializer):
         if self.instance is not None:
             users = users.exclude(pk=self.instance.user_id)
         if users.exists():
-            raise serializers.ValidationError("An account with this email already exists.")
+            raise serializers.ValidationError(EMAIL_TAKEN)
         return value
 
     def validate_date_of_birth(self, value):

@@ -1,6 +1,9 @@
 """Thin views: a serializer validates, a service decides, a serializer renders."""
 
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,6 +15,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.models import User
 from recovery import selectors, services
 from recovery.models import CheckIn, Procedure
 from recovery.permissions import ClinicianWrites, IsClinician, IsPatient, IsPatientOrClinician
@@ -106,6 +110,18 @@ def patient_rows(request):
     return queryset.order_by(*ORDERINGS[query.validated_data["ordering"]])
 
 
+@contextmanager
+def email_taken_is_a_field_error(email: str | None):
+    """The serializer checks the email is free, but a double-submitted form can pass that check
+    twice; the database's unique constraint then decides, and the loser gets the same 400."""
+    try:
+        yield
+    except IntegrityError:
+        if email and User.objects.filter(email=email).exists():
+            raise ValidationError({"email": [s.EMAIL_TAKEN]}) from None
+        raise
+
+
 def scoped_patient(request, pk) -> "services.Patient":
     return get_object_or_404(selectors.patients_for(request.user), pk=pk)
 
@@ -132,9 +148,10 @@ class PatientListCreateView(generics.ListCreateAPIView):
             data=request.data, context={"teams": selectors.teams_for(request.user)}
         )
         data.is_valid(raise_exception=True)
-        patient, code = services.patient_enroll(
-            team=data.validated_data.pop("team"), data=data.validated_data
-        )
+        with email_taken_is_a_field_error(data.validated_data["email"]):
+            patient, code = services.patient_enroll(
+                team=data.validated_data.pop("team"), data=data.validated_data
+            )
         row = selectors.patient_list_for(request.user).get(pk=patient.pk)
         row.enrollment_code = code
         return Response(s.PatientCreatedSerializer(row).data, status=status.HTTP_201_CREATED)
@@ -158,7 +175,8 @@ class PatientDetailView(generics.RetrieveAPIView):
             context={"teams": selectors.teams_for(request.user)},
         )
         data.is_valid(raise_exception=True)
-        services.patient_update(patient=patient, data=data.validated_data)
+        with email_taken_is_a_field_error(data.validated_data.get("email")):
+            services.patient_update(patient=patient, data=data.validated_data)
         return Response(s.PatientSerializer(self.get_queryset().get(pk=pk)).data)
 
 
