@@ -59,6 +59,11 @@ def test_login_with_bad_credentials_is_401(patient, email, password):
     assert "access" not in response.json()
 
 
+def test_login_ignores_the_case_of_the_email(patient):
+    # Phone keyboards capitalise the first letter; the account's email is stored lower-cased.
+    assert login("Bob@Patient.TEST", PASSWORD).status_code == 200
+
+
 def test_login_without_a_password_is_a_field_error(patient):
     assert "password" in field_errors(login("bob@patient.test", ""))
 

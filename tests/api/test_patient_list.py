@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from recovery.models import Alert
-from tests.factories import CheckInFactory, PatientFactory, ProcedureFactory
+from tests.factories import CheckInFactory, ClinicianFactory, PatientFactory, ProcedureFactory
 
 
 def alert(patient, rule, severity, status="open"):
@@ -129,3 +129,15 @@ def test_the_list_is_paginated(api, clinician, team):
     assert body["count"] == 3 and len(body["results"]) == 2 and body["previous"] is None
     second = api(clinician).get(body["next"]).json()
     assert len(second["results"]) == 1 and second["next"] is None
+
+
+def test_open_alerts_count_each_alert_once_however_many_clinicians(api, clinician, team):
+    # The scope joins the team's clinicians; a second clinician must not double the counts.
+    ClinicianFactory(teams=[team])
+    patient = PatientFactory(team=team)
+    alert(patient, "fever", "urgent")
+    alert(patient, "leg_neuro", "urgent", status="acknowledged")
+    alert(patient, "no_relief", "warning", status="resolved")
+    row = rows(api, clinician)[0]
+    assert row["open_alerts"] == {"emergency": 0, "urgent": 2, "warning": 0, "info": 0}
+    assert api(clinician).get("/api/v1/patients/").json()["count"] == 1
