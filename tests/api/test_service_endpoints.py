@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 import yaml
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from drf_spectacular.validation import validate_schema
 
@@ -108,6 +109,11 @@ def test_docs_render_with_local_sidecar_assets(client, db):
     external = re.findall(r"""(?:src|href)=["'](https?:)?//[^"']+""", html)
     assert external == []
     assert "cdn" not in html.lower()
+    # Every asset the page names ships with the sidecar package (collectstatic finds it).
+    assets = re.findall(r"""(?:src|href)=["']/static/([^"']+)""", html)
+    assert len(assets) >= 3
+    for asset in assets:
+        assert finders.find(asset), asset
 
 
 def test_schema_generates_without_warnings(db):
