@@ -169,7 +169,12 @@ class PatientPatchSerializer(PatientInputSerializer):
 
 class ProcedureSerializer(serializers.ModelSerializer):
     lifting_restriction_until = serializers.DateField(read_only=True)
-    height_loss_percent = serializers.FloatField(allow_null=True)
+    height_loss_percent = serializers.FloatField(allow_null=True, min_value=0, max_value=100)
+    vertebral_levels = serializers.ListField(
+        child=serializers.ChoiceField(choices=VERTEBRAL_LEVELS)
+    )
+    pre_procedure_pain = serializers.IntegerField(min_value=0, max_value=10)
+    lifting_restriction_days = serializers.IntegerField(min_value=1, max_value=90)
 
     class Meta:
         model = Procedure
@@ -280,6 +285,11 @@ class GuidanceSerializer(serializers.Serializer):
 
 
 class CheckInSerializer(serializers.ModelSerializer):
+    # Declared so the schema shows the contract's ranges and codes, not the column types.
+    pain_score = serializers.IntegerField(min_value=0, max_value=10)
+    temperature_c = serializers.FloatField(min_value=34.0, max_value=43.0, allow_null=True)
+    symptoms = serializers.ListField(child=serializers.ChoiceField(choices=Symptom.choices))
+
     class Meta:
         model = CheckIn
         fields = ["id", "recorded_at", "pain_score", "temperature_c", "symptoms", "notes"]
@@ -335,14 +345,19 @@ class AlertResolveSerializer(serializers.Serializer):
 # --- Accounts ------------------------------------------------------------------------------
 
 
+class TeamBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=User.Role.choices)
     first_name = serializers.CharField()
     last_name = serializers.CharField()
-    patient_id = serializers.IntegerField(required=False)
-    teams = serializers.ListField(child=serializers.DictField(), required=False)
+    patient_id = serializers.IntegerField(required=False, help_text="Patients only.")
+    teams = TeamBriefSerializer(many=True, required=False, help_text="Clinicians only.")
 
 
 class ActivateSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -253,7 +253,11 @@ class CheckinListCreateView(generics.ListAPIView):
 
     @extend_schema(
         request=s.CheckInInputSerializer,
-        responses={201: s.CheckInResultSerializer, 200: s.CheckInResultSerializer},
+        responses={
+            201: s.CheckInResultSerializer,
+            200: OpenApiResponse(s.CheckInResultSerializer, "A replay: the same id and body."),
+            409: OpenApiResponse(description="The same id with a different body."),
+        },
     )
     def post(self, request):
         patient = request.user.patient

@@ -96,6 +96,25 @@ def test_schema_names_every_endpoint_with_its_shapes(schema, client):
     ref = nested["content"]["application/json"]["schema"]["$ref"]
     assert ref.endswith("/PaginatedCheckInList")
     assert "jwtAuth" in schema["components"]["securitySchemes"]
+    checkin = components["CheckIn"]["properties"]
+    assert components["SymptomsEnum"]["enum"] == [
+        "fever",
+        "chills",
+        "leg_numbness",
+        "leg_weakness",
+        "site_redness",
+        "site_swelling",
+        "shortness_of_breath",
+        "chest_pain",
+        "new_sudden_pain",
+        "bowel_bladder_change",
+    ]
+    assert (checkin["pain_score"]["minimum"], checkin["pain_score"]["maximum"]) == (0, 10)
+    assert checkin["symptoms"]["items"]["$ref"].endswith("/SymptomsEnum")
+    levels = components["VertebralLevelsEnum"]["enum"]
+    assert levels[0] == "C1" and levels[-1] == "S1" and len(levels) == 25
+    post = paths["/api/v1/checkins/"]["post"]["responses"]
+    assert {"200", "201", "409"} <= set(post)
     as_json = client.get("/api/schema/", {"format": "json"})
     assert as_json.status_code == 200 and as_json.json()["paths"].keys() == schema["paths"].keys()
 
