@@ -36,8 +36,6 @@ class StrictEmailField(serializers.EmailField):
         return super().to_internal_value(data).lower()
 
 
-EMAIL_TAKEN = "An account with this email already exists."
-
 # --- Patients ------------------------------------------------------------------------------
 
 
@@ -96,18 +94,6 @@ class PatientSerializer(serializers.ModelSerializer):
         }
 
 
-class PatientListQuerySerializer(serializers.Serializer):
-    """The list's query string. A plain CharField refuses NUL, which PostgreSQL cannot hold
-    even in a LIKE pattern (a 500 before this)."""
-
-    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    ordering = serializers.ChoiceField(choices=[], required=False, default="risk")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["ordering"].choices = list(self.context["orderings"])
-
-
 class PatientCreatedSerializer(PatientSerializer):
     enrollment_code = serializers.CharField()
 
@@ -130,7 +116,7 @@ class PatientInputSerializer(serializers.Serializer):
         if self.instance is not None:
             users = users.exclude(pk=self.instance.user_id)
         if users.exists():
-            raise serializers.ValidationError(EMAIL_TAKEN)
+            raise serializers.ValidationError("An account with this email already exists.")
         return value
 
     def validate_date_of_birth(self, value):

@@ -1,10 +1,5 @@
 """Thin views: a serializer validates, a service decides, a serializer renders."""
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
-from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -15,12 +10,11 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import User
 from recovery import selectors, services
-from recovery.models import CheckIn, Procedure
 from recovery.permissions import ClinicianWrites, IsClinician, IsPatient, IsPatientOrClinician
 
 from . import serializers as s
+from .errors import email_taken_is_a_field_error, weak_password_is_a_field_error
 
 # --- Accounts ------------------------------------------------------------------------------
 
@@ -57,11 +51,10 @@ class ActivateView(APIView):
         data = s.ActivateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            user = services.enrollment_activate(**data.validated_data)
+            with weak_password_is_a_field_error():
+                user = services.enrollment_activate(**data.validated_data)
         except services.InvalidEnrollmentCode as exc:
             raise ValidationError({"code": [exc.detail]}) from None
-        except DjangoValidationError as exc:  # the password validators: name the field
-            raise ValidationError({"password": exc.messages}) from None
         return Response(token_pair(user))
 
 
@@ -82,44 +75,17 @@ class LogoutView(APIView):
 
 # --- Patients ------------------------------------------------------------------------------
 
-ORDERINGS = {
-    "risk": [
-        F("risk_rank").desc(),
-        F("latest_pain_score").desc(nulls_last=True),
-        "last_name",
-        "id",
-    ],
-    "last_name": ["last_name", "first_name", "id"],
-    "-last_checkin_at": [F("last_checkin_at").desc(nulls_last=True), "id"],
-}
+ORDERINGS = selectors.PATIENT_ORDERINGS
 
 
 def patient_rows(request):
     """The caller's patients, searched and ordered as the list and the dashboard ask."""
-    query = s.PatientListQuerySerializer(
-        data=request.query_params, context={"orderings": ORDERINGS}
+    ordering = request.query_params.get("ordering", "risk")
+    if ordering not in ORDERINGS:
+        raise ValidationError({"ordering": [f"Choose one of: {', '.join(ORDERINGS)}."]})
+    return selectors.patient_rows_for(
+        request.user, search=request.query_params.get("search", "").strip(), ordering=ordering
     )
-    query.is_valid(raise_exception=True)
-    queryset = selectors.patient_list_for(request.user)
-    for word in query.validated_data.get("search", "").split()[:5]:
-        queryset = queryset.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(user__email__icontains=word)
-        )
-    return queryset.order_by(*ORDERINGS[query.validated_data["ordering"]])
-
-
-@contextmanager
-def email_taken_is_a_field_error(email: str | None):
-    """The serializer checks the email is free, but a double-submitted form can pass that check
-    twice; the database's unique constraint then decides, and the loser gets the same 400."""
-    try:
-        yield
-    except IntegrityError:
-        if email and User.objects.filter(email=email).exists():
-            raise ValidationError({"email": [s.EMAIL_TAKEN]}) from None
-        raise
 
 
 def scoped_patient(request, pk) -> "services.Patient":
@@ -201,7 +167,7 @@ class PatientProceduresView(generics.ListCreateAPIView):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no pk
-            return Procedure.objects.none()
+            return self.serializer_class.Meta.model.objects.none()
         patient = scoped_patient(self.request, self.kwargs["pk"])
         return patient.procedures.order_by("-performed_on", "-id")
 
@@ -276,6 +242,6 @@ class PatientCheckinsView(generics.ListAPIView):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no pk
-            return CheckIn.objects.none()
+            return self.serializer_class.Meta.model.objects.none()
         patient = scoped_patient(self.request, self.kwargs["pk"])
         return patient.checkins.order_by("-recorded_at")
