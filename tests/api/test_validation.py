@@ -451,6 +451,22 @@ def test_odd_list_queries_never_500(api, clinician, patient, query):
         assert response.json()
 
 
+@pytest.mark.parametrize(
+    ("path", "query", "field"),
+    [
+        ("/api/v1/patients/", "search=a%00b", "search"),
+        ("/api/v1/patients/", "ordering=risk%00", "ordering"),
+        ("/api/v1/procedures/", "page=1%00", "page"),
+        ("/health/", "x%00=1", "x"),
+    ],
+)
+def test_a_nul_in_the_query_string_is_a_400_naming_it(api, clinician, patient, path, query, field):
+    # PostgreSQL refuses NUL in any text value, so it must be stopped before a query is built.
+    response = api(clinician).get(f"{path}?{query}")
+    assert response.status_code == 400, response.content
+    assert response.json() == {field: ["Null characters are not allowed."]}
+
+
 def test_page_size_is_capped_at_200(api, clinician, team):
     PatientFactory.create_batch(201, team=team)
     response = api(clinician).get("/api/v1/patients/", {"page_size": 500})
