@@ -1,15 +1,13 @@
 """Check-ins: the answer, offline replay (same id and body: 200 and nothing new; a different
 body: 409) and a replay race on PostgreSQL."""
 
-import os
-import threading
+import json
 import uuid
 
 import pytest
-from django.db import connection, connections
 
 from recovery.models import Alert, CheckIn
-from tests.api.support import row_counts
+from tests.api.support import race, require_postgresql, row_counts
 from tests.factories import CheckInFactory
 
 
@@ -116,44 +114,35 @@ def test_checkins_are_listed_newest_first(api, patient):
 # --- The replay race ----------------------------------------------------------------------
 
 
-def require_postgresql():
-    if connection.vendor != "postgresql":
-        if os.environ.get("TRACKER_REQUIRE_SERVICES"):
-            raise RuntimeError("the replay race needs PostgreSQL (DATABASE_URL, scripts/test)")
-        pytest.skip("the replay race needs PostgreSQL; scripts/test runs it")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_replays_store_exactly_one_checkin(api, patient, procedure):
     require_postgresql()
-    threads_n = 6
     checkin_id = str(uuid.uuid4())
     body = {"id": checkin_id, "pain_score": 4, "temperature_c": 38.9, "symptoms": ["chills"]}
-    barrier = threading.Barrier(threads_n)
-    answers: list = []
-    errors: list = []
-
-    def send():
-        client = api(patient.user)
-        try:
-            barrier.wait(timeout=10)
-            response = post(lambda user: client, patient.user, body)
-            answers.append((response.status_code, response.json()))
-        except Exception as exc:  # surfaced below; a thread cannot fail the test itself
-            errors.append(exc)
-        finally:
-            connections.close_all()  # each thread had its own connection
-
-    threads = [threading.Thread(target=send) for _ in range(threads_n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors
-    statuses = sorted(status for status, _ in answers)
-    assert statuses == [200] * (threads_n - 1) + [201]
-    assert len({str(body) for _, body in answers}) == 1  # the same representation for all
+    clients = [api(patient.user) for _ in range(6)]
+    answers = race(6, lambda: post(lambda user: clients.pop(), patient.user, body))
+    assert sorted(status for status, _ in answers) == [200] * 5 + [201]
+    assert len({json.dumps(answer, sort_keys=True) for _, answer in answers}) == 1
     assert CheckIn.objects.count() == 1
     alert = Alert.objects.get()
-    assert (alert.rule, alert.occurrences) == ("fever", 1)
+    assert (alert.rule, alert.occurrences) == ("fever", 1)  # a replay adds nothing to it
     assert list(alert.checkins.values_list("id", flat=True)) == [uuid.UUID(checkin_id)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_clashing_bodies_store_one_and_refuse_the_rest(api, patient):
+    require_postgresql()
+    checkin_id = str(uuid.uuid4())
+    clients = [(api(patient.user), pain) for pain in range(4)]
+
+    def send():
+        client, pain = clients.pop()
+        return client.post(
+            "/api/v1/checkins/", {"id": checkin_id, "pain_score": pain}, format="json"
+        )
+
+    answers = race(4, send)
+    assert sorted(status for status, _ in answers) == [201, 409, 409, 409]
+    stored = CheckIn.objects.get()
+    winner = next(answer for status, answer in answers if status == 201)
+    assert stored.pain_score == winner["pain_score"]

@@ -1,49 +1,13 @@
 """Concurrent requests on PostgreSQL: each thread has its own connection, as gunicorn workers do.
 Double-clicked enrolments and a code typed on two phones at once must not 500 or double up."""
 
-import os
-import threading
-
 import pytest
-from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from recovery.models import EnrollmentCode, Patient
+from tests.api.support import race, require_postgresql
 from tests.factories import PatientFactory
-
-
-def require_postgresql():
-    if connection.vendor != "postgresql":
-        if os.environ.get("TRACKER_REQUIRE_SERVICES"):
-            raise RuntimeError("race tests need PostgreSQL (DATABASE_URL, scripts/test)")
-        pytest.skip("race tests need PostgreSQL; scripts/test runs them")
-
-
-def race(n, request):
-    """Run request() in n threads released together; return what each answered."""
-    barrier = threading.Barrier(n)
-    answers: list = []
-    errors: list = []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            response = request()
-            answers.append((response.status_code, response.json()))
-        except Exception as exc:  # surfaced below; a thread cannot fail the test itself
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
-    assert len(answers) == n
-    return answers
 
 
 @pytest.mark.django_db(transaction=True)
