@@ -97,6 +97,8 @@ def test_scope_matrix(cast, patient, procedure, method, path, body, actor, expec
     if expected >= 400:
         assert row_counts() == before
         assert "detail" in response.json()
+    if expected == 401:
+        assert response["WWW-Authenticate"].startswith("Bearer")
     if expected == 404:
         # The same answer as for an id that does not exist at all.
         missing = url.replace(f"/{patient.pk}/", "/999999/").replace(
@@ -180,3 +182,24 @@ def test_a_replayed_checkin_id_of_another_patient_is_refused(api, patient, other
         )
     assert response.status_code == 409
     assert "pain_score" not in response.json()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "actor"),
+    [
+        ("delete", "/api/v1/patients/{patient}/", "clinician"),
+        ("put", "/api/v1/patients/{patient}/", "clinician"),
+        ("delete", "/api/v1/procedures/{procedure}/", "clinician"),
+        ("put", "/api/v1/procedures/{procedure}/", "clinician"),
+        ("delete", "/api/v1/checkins/", "patient"),
+        ("patch", "/api/v1/checkins/", "patient"),
+        ("get", "/api/v1/patients/{patient}/enrollment-code/", "clinician"),
+        ("get", "/api/v1/auth/activate/", "anonymous"),
+    ],
+)
+def test_methods_the_contract_does_not_name_are_405(cast, patient, procedure, method, path, actor):
+    url = path.format(patient=patient.pk, procedure=procedure.pk)
+    before = row_counts()
+    response = getattr(cast[actor], method)(url, {}, format="json")
+    assert response.status_code == 405, response.content
+    assert row_counts() == before
