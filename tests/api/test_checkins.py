@@ -27,6 +27,14 @@ def test_a_fever_checkin_answers_its_alert_and_guidance(api, patient, procedure)
     assert (quiet["alerts"], quiet["guidance"]) == ([], None)
 
 
+def test_guidance_follows_the_most_severe_alert(api, patient, procedure):
+    body = {"pain_score": 3, "symptoms": ["fever", "chest_pain", "site_redness"]}
+    answer = post(api, patient.user, body).json()
+    assert [a["severity"] for a in answer["alerts"]] == ["emergency", "urgent", "warning"]
+    assert answer["guidance"]["severity"] == "emergency"
+    assert {a["id"] for a in answer["alerts"]} == set(Alert.objects.values_list("id", flat=True))
+
+
 REPLAYS = [
     pytest.param(
         {"symptoms": ["fever", "leg_weakness"]},
