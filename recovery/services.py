@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from outbox.models import OutgoingEmail
 from outbox.services import email_queue
 from reminders import services as reminders
 from tracker.exceptions import Conflict, DomainError
@@ -88,6 +89,10 @@ def enrollment_code_issue(*, patient: Patient) -> str:
     """Void any earlier code, store a new one as a keyed hash and email it to the patient."""
     now = timezone.now()
     patient.enrollment_codes.filter(used_at=None, voided_at=None).update(voided_at=now)
+    # An unsent email with the voided code would only confuse the patient: cancel it.
+    OutgoingEmail.objects.filter(
+        to=patient.user.email, category="enrollment", status=OutgoingEmail.Status.QUEUED
+    ).update(status=OutgoingEmail.Status.CANCELLED)
     code = codes.generate()
     EnrollmentCode.objects.create(
         patient=patient,

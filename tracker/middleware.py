@@ -21,3 +21,28 @@ class BodySizeLimitMiddleware:
 def too_large() -> JsonResponse:
     limit = settings.MAX_REQUEST_BODY_BYTES // 1024
     return JsonResponse({"detail": f"Request body is larger than {limit} KiB."}, status=413)
+
+
+class NullCharacterQueryMiddleware:
+    """A NUL in the query string is a 400 naming the parameter, for every view at once.
+
+    PostgreSQL cannot hold NUL in any text value, not even a LIKE pattern, so a search for
+    "%00" reached the database and failed there as a 500. No client has a reason to send one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        bad = sorted(
+            {
+                key.replace("\x00", "") or "query"
+                for key, values in request.GET.lists()
+                if "\x00" in key or any("\x00" in value for value in values)
+            }
+        )
+        if bad:
+            return JsonResponse(
+                {key: ["Null characters are not allowed."] for key in bad}, status=400
+            )
+        return self.get_response(request)

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     # Serves the dashboard's own CSS and JS under gunicorn too: nothing comes from outside.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.middleware.BodySizeLimitMiddleware",
+    "tracker.middleware.NullCharacterQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -211,7 +212,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["tracker.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "tracker.pagination.Pagination",
     "PAGE_SIZE": 50,

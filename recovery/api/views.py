@@ -1,7 +1,7 @@
 """Thin views: a serializer validates, a service decides, a serializer renders."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -11,6 +11,8 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from recovery import selectors, services
+from recovery.api.errors import email_taken_is_a_field_error, weak_password_is_a_field_error
+from recovery.models import CheckIn, Procedure
 from recovery.permissions import ClinicianWrites, IsClinician, IsPatient, IsPatientOrClinician
 
 from . import serializers as s
@@ -51,7 +53,8 @@ class ActivateView(APIView):
         data = s.ActivateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            user = services.enrollment_activate(**data.validated_data)
+            with weak_password_is_a_field_error():
+                user = services.enrollment_activate(**data.validated_data)
         except services.InvalidEnrollmentCode as exc:
             raise ValidationError({"code": [exc.detail]}) from None
         return Response(token_pair(user))
@@ -113,9 +116,10 @@ class PatientListCreateView(generics.ListCreateAPIView):
             data=request.data, context={"teams": selectors.teams_for(request.user)}
         )
         data.is_valid(raise_exception=True)
-        patient, code = services.patient_enroll(
-            team=data.validated_data.pop("team"), data=data.validated_data
-        )
+        with email_taken_is_a_field_error(data.validated_data["email"]):
+            patient, code = services.patient_enroll(
+                team=data.validated_data.pop("team"), data=data.validated_data
+            )
         row = selectors.patient_list_for(request.user).get(pk=patient.pk)
         row.enrollment_code = code
         return Response(s.PatientCreatedSerializer(row).data, status=status.HTTP_201_CREATED)
@@ -139,7 +143,8 @@ class PatientDetailView(generics.RetrieveAPIView):
             context={"teams": selectors.teams_for(request.user)},
         )
         data.is_valid(raise_exception=True)
-        services.patient_update(patient=patient, data=data.validated_data)
+        with email_taken_is_a_field_error(data.validated_data.get("email")):
+            services.patient_update(patient=patient, data=data.validated_data)
         return Response(s.PatientSerializer(self.get_queryset().get(pk=pk)).data)
 
 
@@ -161,6 +166,7 @@ class EnrollmentCodeView(APIView):
 class PatientProceduresView(generics.ListCreateAPIView):
     permission_classes = [IsClinician]
     serializer_class = s.ProcedureSerializer
+    queryset = Procedure.objects.none()  # names the model for the schema; never served
 
     def get_queryset(self):
         patient = scoped_patient(self.request, self.kwargs["pk"])
@@ -214,7 +220,11 @@ class CheckinListCreateView(generics.ListAPIView):
 
     @extend_schema(
         request=s.CheckInInputSerializer,
-        responses={201: s.CheckInResultSerializer, 200: s.CheckInResultSerializer},
+        responses={
+            201: s.CheckInResultSerializer,
+            200: OpenApiResponse(s.CheckInResultSerializer, "A replay: the same id and body."),
+            409: OpenApiResponse(description="The same id with a different body."),
+        },
     )
     def post(self, request):
         patient = request.user.patient
@@ -230,6 +240,7 @@ class CheckinListCreateView(generics.ListAPIView):
 class PatientCheckinsView(generics.ListAPIView):
     permission_classes = [IsClinician]
     serializer_class = s.CheckInSerializer
+    queryset = CheckIn.objects.none()  # names the model for the schema; never served
 
     def get_queryset(self):
         patient = scoped_patient(self.request, self.kwargs["pk"])
