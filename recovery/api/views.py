@@ -13,6 +13,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from recovery import selectors, services
 from recovery.permissions import ClinicianWrites, IsClinician, IsPatient, IsPatientOrClinician
+from tracker.throttling import PostThrottle, ScopedThrottle
 
 from . import serializers as s
 
@@ -45,6 +46,8 @@ def token_pair(user) -> dict:
 class ActivateView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "activate"
 
     @extend_schema(request=s.ActivateSerializer, responses=s.TokenPairSerializer)
     def post(self, request):
@@ -223,6 +226,8 @@ class ProcedureDetailView(generics.RetrieveAPIView):
 
 class CheckinListCreateView(generics.ListAPIView):
     permission_classes = [IsPatient]
+    throttle_classes = [PostThrottle]
+    throttle_scope = "checkin"
     serializer_class = s.CheckInSerializer
 
     def get_queryset(self):
