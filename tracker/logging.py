@@ -8,12 +8,19 @@ import contextvars
 import logging
 import time
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.utils.functional import SimpleLazyObject, empty
 from pythonjsonlogger.json import JsonFormatter
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 access_logger = logging.getLogger("tracker.access")
+
+
+@receiver(request_finished)
+def request_id_clear(**kwargs) -> None:
+    request_id_var.set("-")
 
 
 class RequestIdFilter(logging.Filter):
