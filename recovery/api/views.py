@@ -12,6 +12,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from recovery import selectors, services
+from recovery.models import CheckIn, Procedure
 from recovery.permissions import ClinicianWrites, IsClinician, IsPatient, IsPatientOrClinician
 from tracker.throttling import PostThrottle, ScopedThrottle
 
@@ -180,6 +181,7 @@ class EnrollmentCodeView(APIView):
 class PatientProceduresView(generics.ListCreateAPIView):
     permission_classes = [IsClinician]
     serializer_class = s.ProcedureSerializer
+    queryset = Procedure.objects.none()  # tells the schema the model; get_queryset scopes
 
     def get_queryset(self):
         patient = scoped_patient(self.request, self.kwargs["pk"])
@@ -251,6 +253,7 @@ class CheckinListCreateView(generics.ListAPIView):
 class PatientCheckinsView(generics.ListAPIView):
     permission_classes = [IsClinician]
     serializer_class = s.CheckInSerializer
+    queryset = CheckIn.objects.none()  # tells the schema the model; get_queryset scopes
 
     def get_queryset(self):
         patient = scoped_patient(self.request, self.kwargs["pk"])
