@@ -33,6 +33,8 @@ class PatientAccessAuditMiddleware:
         context = getattr(response, "renderer_context", None)
         if context is None or not 200 <= response.status_code < 300:
             return response
+        if request.method == "OPTIONS":  # describes the endpoint, shows no patient's data
+            return response
         drf_request = context.get("request")
         user = getattr(drf_request, "user", None)
         if user is None or not user.is_authenticated or user.is_patient:

@@ -133,6 +133,11 @@ def test_recording_a_procedure_is_recorded(api, clinician, patient):
     assert [(r.kind, r.action) for r in records()] == [("change", "patient-procedures")]
 
 
+def test_options_requests_show_no_data_and_record_nothing(api, clinician, patient):
+    assert api(clinician).options(f"/api/v1/patients/{patient.pk}/").status_code == 200
+    assert records() == []
+
+
 def test_out_of_scope_and_failed_requests_record_nothing(api, clinician, patient, other_patient):
     client = api(clinician)
     assert client.get(f"/api/v1/patients/{other_patient.pk}/").status_code == 404
@@ -224,7 +229,9 @@ def test_patient_sees_who_read_their_record_by_name(api, team, patient, other_pa
     newest, oldest = body["results"]
     assert newest["who"] == "Ann Jones"
     assert (newest["kind"], newest["what"]) == ("change", "patient-detail")
+    assert newest["description"] == "changed your details"
     assert (oldest["kind"], oldest["what"]) == ("read", "patient-detail")
+    assert oldest["description"] == "looked at your details"
     assert newest["at"]
     assert "dr.jones@clinic.test" not in response.content.decode()
 
