@@ -8,6 +8,7 @@ import contextvars
 import logging
 import time
 
+from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.utils.functional import SimpleLazyObject, empty
@@ -20,6 +21,24 @@ access_logger = logging.getLogger("tracker.access")
 
 @receiver(request_finished)
 def request_id_clear(**kwargs) -> None:
+    request_id_var.set("-")
+
+
+# The request id travels with the Celery messages a request sends, so a worker's log lines
+# for that work carry the same id as the request's.
+@before_task_publish.connect
+def request_id_to_message(headers=None, **kwargs) -> None:
+    if headers is not None:
+        headers.setdefault("request_id", request_id_var.get())
+
+
+@task_prerun.connect
+def request_id_from_message(task=None, **kwargs) -> None:
+    request_id_var.set(getattr(task.request, "request_id", None) or "-")
+
+
+@task_postrun.connect
+def request_id_after_task(**kwargs) -> None:
     request_id_var.set("-")
 
 

@@ -262,3 +262,5 @@ DATABASE_UNAVAILABLE_RETRY_AFTER = 5
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Workers log through LOGGING above (JSON, with the request id that queued the task).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
