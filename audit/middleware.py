@@ -2,14 +2,15 @@
 patient: one generic mechanism instead of a call in every view.
 
 Which patients a response concerns is read from the response itself:
-- the URL: a route under ``patients/<int:pk>/`` concerns patient ``pk``, even when the page
-  it returns is empty (looking at an empty check-in list is still looking);
+- the URL: a route under ``patients/<int:pk>/`` (or FHIR's ``Patient/<id>``) concerns that
+  patient, even when the page it returns is empty (an empty check-in list is still looked at);
 - the rendered objects (a single object, a list, or a page's ``results``): ``id`` when the
   serializer renders ``recovery.Patient``, otherwise each object's ``patient`` field.
 A view that knows better defines ``audit_patient_ids(request, response) -> Iterable[int]``.
 Only successful (2xx) answers count: a 404 for someone else's patient showed nothing.
 """
 
+import re
 from collections.abc import Iterable
 
 from django.db import InterfaceError, OperationalError
@@ -19,6 +20,9 @@ from recovery.models import Patient
 from tracker.middleware import database_unavailable
 
 from .services import access_record
+
+# "patients/<int:pk>/..." in the API, "Patient/<id>/..." in FHIR: the captured kwarg is the id.
+PATIENT_ROUTE = re.compile(r"(?:^|/)(?:patients|Patient)/<(?:\w+:)?(?P<kwarg>\w+)>")
 
 
 class PatientAccessAuditMiddleware:
@@ -56,8 +60,9 @@ def patient_ids_for(*, request, response, view) -> list[int]:
         return list(hook(request, response))
     ids: list[int] = []
     match = request.resolver_match
-    if match is not None and "patients/<int:pk>" in match.route and "pk" in match.kwargs:
-        ids.append(int(match.kwargs["pk"]))
+    found = PATIENT_ROUTE.search(match.route) if match is not None else None
+    if found and str(match.kwargs.get(found["kwarg"], "")).isdigit():
+        ids.append(int(match.kwargs[found["kwarg"]]))
     ids.extend(patient_ids_in(response.data))
     return ids
 

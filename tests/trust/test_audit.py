@@ -255,3 +255,23 @@ def test_access_log_reads_in_constant_queries(api, team, patient, count, django_
     with django_assert_num_queries(3):
         response = client.get("/api/v1/me/access-log/", {"page_size": 50})
     assert len(response.json()["results"]) == count
+
+
+@pytest.mark.parametrize(
+    ("route", "kwargs", "expected"),
+    [
+        ("api/v1/patients/<int:pk>/checkins/", {"pk": 7}, [7]),
+        ("fhir/Patient/<int:id>/$everything", {"id": 8}, [8]),
+        ("fhir/Patient/<str:pid>", {"pid": "9"}, [9]),
+        ("fhir/Patient/<str:pid>", {"pid": "x9"}, []),
+        ("api/v1/procedures/<int:pk>/", {"pk": 5}, []),
+    ],
+)
+def test_patient_routes_are_recognised(route, kwargs, expected):
+    from types import SimpleNamespace
+
+    from audit.middleware import patient_ids_for
+
+    request = SimpleNamespace(resolver_match=SimpleNamespace(route=route, kwargs=kwargs))
+    response = SimpleNamespace(data=None)
+    assert patient_ids_for(request=request, response=response, view=None) == expected
