@@ -90,6 +90,23 @@ def test_enrollment_code_issue_is_recorded(api, clinician, patient):
     ]
 
 
+def test_enrolling_a_patient_is_recorded_as_a_change_to_the_new_patient(api, clinician, team):
+    response = api(clinician).post(
+        "/api/v1/patients/",
+        {
+            "email": "new@patient.test",
+            "first_name": "Nora",
+            "last_name": "New",
+            "date_of_birth": "1948-02-03",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert [(r.patient_id, r.kind, r.method, r.action) for r in records()] == [
+        (response.json()["id"], "change", "POST", "patient-list")
+    ]
+
+
 def test_looking_at_an_empty_checkin_list_is_still_recorded(api, clinician, patient):
     response = api(clinician).get(f"/api/v1/patients/{patient.pk}/checkins/")
     assert response.status_code == 200
