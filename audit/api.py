@@ -19,6 +19,17 @@ DESCRIPTIONS = {
     ("procedure-detail", "read"): "looked at a procedure",
     ("procedure-detail", "change"): "changed a procedure",
     ("patient-checkins", "read"): "looked at your check-ins",
+    ("patient-reminders", "read"): "looked at your reminders",
+    ("alert-list", "read"): "looked at your alerts",
+    ("alert-detail", "read"): "looked at an alert",
+    ("alert-acknowledge", "change"): "took up an alert",
+    ("alert-resolve", "change"): "closed an alert",
+    ("fhir-patient-everything", "read"): "exported your record",
+    ("dashboard-patients", "read"): "saw you in the list of patients",
+    ("dashboard-patient", "read"): "looked at your record",
+    ("dashboard-alerts", "read"): "looked at your alerts",
+    ("dashboard-alert-acknowledge", "change"): "took up an alert",
+    ("dashboard-alert-resolve", "change"): "closed an alert",
 }
 FALLBACK = {"read": "looked at your record", "change": "changed your record"}
 
