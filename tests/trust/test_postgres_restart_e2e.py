@@ -7,7 +7,6 @@ shared one), check-ins fired from several threads while that cluster stops and s
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -20,8 +19,8 @@ import pytest
 import requests
 from django.conf import settings
 
+from tests.support.appserver import AppServer
 from tests.support.postgres import ThrowawayPostgres
-from tests.support.smtp import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -88,46 +87,9 @@ def app_server(cluster):
     manage(env, "migrate", "--noinput")
     seed = manage(env, "shell", "-c", SEED.format(patients=PATIENTS))
     people = json.loads(seed.split("SEED=", 1)[1])
-    port = free_port()
-    log = Path(f"/tmp/tracker-gunicorn-{os.getpid()}.log")
-    proc = subprocess.Popen(  # noqa: S603 - our own app server
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "tracker.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--timeout",
-            "60",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(f"{base}/health/", timeout=5)
-            break
-        except requests.ConnectionError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError(f"gunicorn did not start:\n{log.read_text()[-3000:]}") from None
-            time.sleep(0.2)
-    yield {"base": base, "people": people, "db": cluster.url("tracker_fault"), "log": log}
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    server = AppServer(env).start()
+    yield {"base": server.base, "people": people, "db": cluster.url("tracker_fault")}
+    server.stop()
 
 
 def checkin_body(n: int) -> dict:
