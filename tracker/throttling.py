@@ -11,6 +11,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from rest_framework.throttling import SimpleRateThrottle
 
 from tracker.middleware import client_ip
@@ -107,3 +108,28 @@ def login_success_record(*, email: str | None) -> None:
     account must not reset the count of an address guessing at others)."""
     for subject, _ in _subjects(email=email, ip=None):
         cache.delete_many([f"login-fail:{subject}", f"login-block:{subject}"])
+
+
+class LoginSlowDownFormMixin:
+    """The same slow-down for a session login (the dashboard): put it before Django's
+    AuthenticationForm in the bases, e.g. `class ClinicianLoginForm(LoginSlowDownFormMixin,
+    AuthenticationForm)`. A blocked sign-in is a form error saying how long to wait."""
+
+    slowed_down_message = "Too many failed sign-ins. Please try again in {wait} seconds."
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        email = email if isinstance(email, str) else None
+        ip = client_ip(self.request) if self.request is not None else None
+        wait = login_wait_seconds(email=email, ip=ip)
+        if wait:
+            raise ValidationError(self.slowed_down_message.format(wait=wait), code="slowed_down")
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            # Only a wrong password counts; a refused role or inactive account is not a guess.
+            if getattr(exc, "code", None) == "invalid_login":
+                login_failure_record(email=email, ip=ip)
+            raise
+        login_success_record(email=email)
+        return cleaned

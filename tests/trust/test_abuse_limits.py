@@ -182,3 +182,45 @@ def test_logout_revokes_the_refresh_token(patient):
 
 def test_access_tokens_are_short_lived(settings):
     assert settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds() <= 15 * 60
+
+
+# --- The same slow-down for a session (dashboard) login -------------------------------------
+
+
+def session_login(email, password=PASSWORD, addr="10.0.0.1"):
+    from django.contrib.auth.forms import AuthenticationForm
+    from django.test import RequestFactory
+
+    from tracker.throttling import LoginSlowDownFormMixin
+
+    class Form(LoginSlowDownFormMixin, AuthenticationForm):
+        pass
+
+    request = RequestFactory().post("/dashboard/login/", REMOTE_ADDR=addr)
+    return Form(request, data={"username": email, "password": password})
+
+
+def test_session_login_form_slows_down_after_failures_and_recovers(settings, clinician):
+    settings.LOGIN_FAILURES_FREE_PER_ACCOUNT = 2
+    settings.LOGIN_BACKOFF_BASE_SECONDS = 60
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(3):
+            form = session_login(clinician.email, "wrong")
+            assert not form.is_valid()
+            assert form.has_error("__all__", "invalid_login")
+        blocked = session_login(clinician.email)
+        assert not blocked.is_valid()
+        assert blocked.has_error("__all__", "slowed_down")
+        assert "60 seconds" in blocked.errors["__all__"][0]
+
+        clock.shift(61)
+        form = session_login(clinician.email)
+        assert form.is_valid(), form.errors
+        assert form.get_user() == clinician
+
+
+def test_api_and_session_logins_share_the_account_count(settings, clinician):
+    settings.LOGIN_FAILURES_FREE_PER_ACCOUNT = 1
+    assert login(clinician.email, "wrong").status_code == 401
+    assert not session_login(clinician.email, "wrong").is_valid()
+    assert login(clinician.email).status_code == 429
