@@ -39,6 +39,9 @@ class AppServer:
                 str(self.threads),
                 "--timeout",
                 "60",
+                # Its default control socket is one path per machine user: concurrent servers
+                # (other test runs on this machine) would fight over it.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=self.env,

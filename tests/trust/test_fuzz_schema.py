@@ -5,12 +5,15 @@ Deterministic (derandomized Hypothesis, no example database) and bounded: at mos
 EXAMPLES cases per operation, role, generation mode and id source, a few hundred in all.
 """
 
+import re
+
 import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from rest_framework_simplejwt.tokens import AccessToken
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -47,6 +50,7 @@ def cast(patient, clinician):
             {
                 "/api/v1/procedures/{id}/": procedure.pk,
                 "/api/v1/patients/{id}/": patient.pk,  # and the nested routes below it
+                "/fhir/Patient/": patient.pk,
             },
         ),
     }
@@ -71,7 +75,8 @@ def test_fuzzing_the_schema_finds_no_5xx_and_no_schema_breaks(in_process_app, ca
     calls = []
     for operation in operations:
         pk = real_id(operation.path, ids)
-        sources = [None, {"id": pk}] if pk is not None and "{id}" in operation.path else [None]
+        names = re.findall(r"\{(\w+)\}", operation.path)
+        sources = [None, {names[0]: pk}] if pk is not None and len(names) == 1 else [None]
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             for path_parameters in sources:
                 strategy = operation.as_strategy(
@@ -91,7 +96,13 @@ def test_fuzzing_the_schema_finds_no_5xx_and_no_schema_breaks(in_process_app, ca
                     response = case.call_and_validate(headers=headers, checks=CHECKS)
                     calls.append((case.operation.label, response.status_code))
 
-                run()
+                try:
+                    run()
+                except Unsatisfiable:
+                    # Some operations admit no malformed request at all (e.g. a path whose
+                    # only parameter is any string): nothing negative to send, nothing missed.
+                    if mode is not GenerationMode.NEGATIVE:
+                        raise
 
     # The run reached past authentication and the 404s: real answers were checked.
     assert len(calls) >= 100
