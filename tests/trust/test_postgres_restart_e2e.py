@@ -1,5 +1,6 @@
 """PostgreSQL restarted under load: in-flight check-ins fail cleanly (503 with Retry-After,
-nothing half-written), later ones succeed, and every 201 is stored with its alert.
+nothing half-written), later ones succeed, and every 201 is stored with its alert. And
+concurrent replays of one offline check-in over several connections store it exactly once.
 
 Runs the real stack: gunicorn serving the app on a throwaway PostgreSQL cluster (never the
 shared one), check-ins fired from several threads while that cluster stops and starts.
@@ -194,3 +195,39 @@ def test_postgres_restart_under_load_fails_cleanly_and_recovers(app_server, clus
         assert again.status_code == 201, again.text
     replay = post(session, base, stored[0]["person"], stored[0]["body"])
     assert replay.status_code == 200
+
+
+def test_concurrent_replays_of_one_offline_checkin_store_it_once(app_server):
+    base, person = app_server["base"], app_server["people"][0]
+    body = {"id": str(uuid.uuid4()), "pain_score": 2, "temperature_c": 38.7}
+    connections = 12
+    barrier = threading.Barrier(connections)
+    answers: list = [None] * connections
+
+    def send(i: int) -> None:
+        session = requests.Session()  # one connection each, as separate phones would
+        barrier.wait(timeout=30)
+        answers[i] = post(session, base, person, body)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200] * (connections - 1) + [201], statuses
+    bodies = {json.dumps(a.json(), sort_keys=True) for a in answers}
+    assert len(bodies) == 1, "every replay answers with the same representation"
+
+    with psycopg.connect(app_server["db"]) as db:
+        [(stored,)] = db.execute(
+            "SELECT COUNT(*) FROM recovery_checkin WHERE id = %s", [body["id"]]
+        ).fetchall()
+        [(occurrences, links)] = db.execute(
+            "SELECT a.occurrences, COUNT(l.id) FROM recovery_alert a"
+            " LEFT JOIN recovery_alert_checkins l ON l.alert_id = a.id"
+            " WHERE a.patient_id = %s AND a.rule = 'fever' GROUP BY a.id",
+            [person["patient"]],
+        ).fetchall()
+    assert (stored, occurrences, links) == (1, 1, 1)
