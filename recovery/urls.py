@@ -1,11 +1,10 @@
 from django.urls import path
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from .api import views
+from .api import auth, views
 
 urlpatterns = [
-    path("auth/token/", TokenObtainPairView.as_view(), name="token"),
-    path("auth/token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
+    path("auth/token/", auth.LoginView.as_view(), name="token"),
+    path("auth/token/refresh/", auth.RefreshView.as_view(), name="token-refresh"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/activate/", views.ActivateView.as_view(), name="activate"),
     path("me/", views.MeView.as_view(), name="me"),

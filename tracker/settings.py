@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -47,9 +49,12 @@ INSTALLED_APPS = [
     "interop",
     "dashboard",
     "notifications",
+    "audit",
 ]
 
 MIDDLEWARE = [
+    "tracker.middleware.RequestIdMiddleware",
+    "tracker.logging.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves the dashboard's own CSS and JS under gunicorn too: nothing comes from outside.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -61,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tracker.middleware.DatabaseUnavailableMiddleware",
+    "audit.middleware.PatientAccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -251,11 +258,24 @@ SPECTACULAR_SETTINGS = {
 # Enrollment codes: single use, valid this long, stored only as a keyed hash.
 ENROLLMENT_CODE_DAYS = 14
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+# Logs: JSON lines with a request id (tracker/logging.py); LOG_FORMAT=text for a terminal.
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", default="INFO"), fmt=env.str("LOG_FORMAT", default="json")
+)
+
+# --- Trust: audit, abuse limits, production hardening ---------------------------------------
+
+# How many reverse proxies of ours stand in front of the app. X-Forwarded-For is believed
+# only this deep; 0 (the default) ignores it, since any client can send it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Abuse limits (tracker/throttling.py), through the shared cache so every worker counts
+# together. "N/second|minute|hour|day"; raise them for benchmarks.
+THROTTLE_RATES = {
+    "login": env.str("THROTTLE_LOGIN_RATE", default="20/min"),
+    "token_refresh": env.str("THROTTLE_REFRESH_RATE", default="30/min"),
+    "activate": env.str("THROTTLE_ACTIVATE_RATE", default="10/min"),
+    "checkin": env.str("THROTTLE_CHECKIN_RATE", default="30/min"),
 }
 
 # The FHIR export (interop/): its operation paths in the OpenAPI schema keep their "$".
@@ -276,3 +296,21 @@ CELERY_BEAT_SCHEDULE["reminders-dispatch"] = {
     "task": "reminders.tasks.reminders_dispatch_task",
     "schedule": REMINDER_DISPATCH_SECONDS,
 }
+# Failed logins: after this many failures for one account (or one address) within the
+# memory window, each further failure doubles a wait (from the base, up to the cap) during
+# which that account (address) cannot log in. Never a permanent lock-out.
+LOGIN_FAILURES_FREE_PER_ACCOUNT = env.int("LOGIN_FAILURES_FREE_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_FREE_PER_ADDRESS = env.int("LOGIN_FAILURES_FREE_PER_ADDRESS", default=20)
+LOGIN_BACKOFF_BASE_SECONDS = env.int("LOGIN_BACKOFF_BASE_SECONDS", default=30)
+LOGIN_BACKOFF_MAX_SECONDS = env.int("LOGIN_BACKOFF_MAX_SECONDS", default=900)
+LOGIN_FAILURE_MEMORY_SECONDS = env.int("LOGIN_FAILURE_MEMORY_SECONDS", default=3600)
+
+# A request that lost the database answers 503 with this Retry-After.
+DATABASE_UNAVAILABLE_RETRY_AFTER = 5
+
+# Production: HTTPS-only cookies and HSTS are above; these finish `check --deploy`.
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Workers log through LOGGING above (JSON, with the request id that queued the task).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -14,6 +14,7 @@ from recovery import selectors, services
 from recovery.api.errors import email_taken_is_a_field_error, weak_password_is_a_field_error
 from recovery.models import CheckIn, Procedure
 from recovery.permissions import ClinicianWrites, IsClinician, IsPatient, IsPatientOrClinician
+from tracker.throttling import PostThrottle, ScopedThrottle
 
 from . import serializers as s
 from .filters import AlertFilter
@@ -47,6 +48,8 @@ def token_pair(user) -> dict:
 class ActivateView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "activate"
 
     @extend_schema(request=s.ActivateSerializer, responses=s.TokenPairSerializer)
     def post(self, request):
@@ -213,6 +216,8 @@ class ProcedureDetailView(generics.RetrieveAPIView):
 
 class CheckinListCreateView(generics.ListAPIView):
     permission_classes = [IsPatient]
+    throttle_classes = [PostThrottle]
+    throttle_scope = "checkin"
     serializer_class = s.CheckInSerializer
 
     def get_queryset(self):
