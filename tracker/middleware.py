@@ -39,6 +39,8 @@ class NullCharacterQueryMiddleware:
     PostgreSQL cannot hold NUL in any text value, not even a LIKE pattern, so a search for
     "%00" reached the database and failed there as a 500. No client has a reason to send one.
     """
+
+
 # --- Where a request comes from --------------------------------------------------------------
 
 
