@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.decorators import audit_patient_access
+from audit.services import access_record
 from outbox.services import pipeline_stalled, pipeline_status
 from recovery import selectors as recovery_selectors
 from recovery import services
@@ -80,6 +82,12 @@ def patient_list(request):
     patients = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for patient in patients:
         patient.days_since_procedure = selectors.days_since_procedure(patient)
+    access_record(
+        actor=request.user,
+        patient_ids=[patient.pk for patient in patients],
+        action="dashboard-patients",
+        request=request,
+    )
     return page(
         request,
         "dashboard/patient_list.html",
@@ -94,6 +102,7 @@ def patient_list(request):
 
 @require_GET
 @clinician_required
+@audit_patient_access(kwarg="pk", action="dashboard-patient")
 def patient_detail(request, pk: int):
     try:
         record = selectors.patient_record_get(request.user, pk=pk)
@@ -129,6 +138,12 @@ def alert_inbox(request):
     alerts = Paginator(selectors.alert_inbox_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    access_record(
+        actor=request.user,
+        patient_ids=[alert.patient_id for alert in alerts],
+        action="dashboard-alerts",
+        request=request,
+    )
     return page(request, "dashboard/alert_inbox.html", {"alerts": alerts}, nav="alerts")
 
 
@@ -151,6 +166,12 @@ def alert_acknowledge(request, pk: int):
     except services.AlreadyResolved as exc:
         messages.error(request, exc.detail)
     else:
+        access_record(
+            actor=request.user,
+            patient_ids=[alert.patient_id],
+            action="dashboard-alert-acknowledge",
+            request=request,
+        )
         messages.success(request, f"Alert for {alert.patient.initials} acknowledged.")
     return _back(request)
 
@@ -168,5 +189,11 @@ def alert_resolve(request, pk: int):
     except services.AlreadyResolved as exc:
         messages.error(request, exc.detail)
     else:
+        access_record(
+            actor=request.user,
+            patient_ids=[alert.patient_id],
+            action="dashboard-alert-resolve",
+            request=request,
+        )
         messages.success(request, f"Alert for {alert.patient.initials} resolved.")
     return _back(request)
