@@ -189,6 +189,10 @@ class PatientRecord:
         return latest is not None and self.today < latest.lifting_restriction_until
 
     @property
+    def failed_reminders(self) -> list[Reminder]:
+        return [r for r in self.reminders if r.status == Reminder.Status.FAILED]
+
+    @property
     def open_alerts(self) -> list[Alert]:
         return [alert for alert in self.alerts if alert.status in UNRESOLVED]
 

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.decorators import audit_patient_access
 from audit.services import access_record
-from outbox.services import pipeline_stalled, pipeline_status
 from recovery import selectors as recovery_selectors
 from recovery import services
 from recovery.models import Patient
+from tracker import pipeline
 
 from . import charts, selectors
 from .forms import AlertResolveForm
@@ -43,7 +43,9 @@ def clinician_required(view):
     return wrapper
 
 
-def pipeline_reasons(status: dict, *, limit_seconds: int = 300) -> list[str]:
+def pipeline_reasons(
+    status: dict, *, limit_seconds: int = pipeline.STALL_LIMIT_SECONDS
+) -> list[str]:
     """Why the banner shows, in words, from the figures /health/ reports."""
     reasons = []
     beat_age = status["beat_age_seconds"]
@@ -56,19 +58,29 @@ def pipeline_reasons(status: dict, *, limit_seconds: int = 300) -> list[str]:
         reasons.append(
             f"An urgent or emergency email has waited {urgent_age // 60} minutes to be sent."
         )
+    reminders_age = status["reminders_age_seconds"]
+    if reminders_age is None:
+        reasons.append("The reminder dispatcher has not reported in yet.")
+    elif reminders_age > pipeline.reminders_stall_limit_seconds(limit_seconds):
+        reasons.append(f"The reminder dispatcher last ran {reminders_age // 60} minutes ago.")
     return reasons
 
 
 def page(request, template: str, context: dict, *, nav: str = "", status: int = 200):
-    """Render a dashboard page with the pipeline banner: the same figures as /health/."""
-    pipeline = pipeline_status()
-    stalled = pipeline_stalled(pipeline)
+    """Render a dashboard page with the pipeline banners: the same figures as /health/, and
+    what could not be delivered (with the reasons, for the clinician's own teams)."""
+    figures = pipeline.pipeline_status()
+    stalled = figures["stalled"]
     context = {
         **context,
         "nav": nav,
-        "pipeline": pipeline,
+        "pipeline": figures,
         "pipeline_stalled": stalled,
-        "pipeline_reasons": pipeline_reasons(pipeline) if stalled else [],
+        "pipeline_reasons": pipeline_reasons(figures) if stalled else [],
+        # Asked only when something failed, so a healthy page costs no extra query.
+        "pipeline_failures": pipeline.latest_failures_for(request.user)
+        if figures["failed_notifications"]
+        else None,
     }
     return render(request, template, context, status=status)
 

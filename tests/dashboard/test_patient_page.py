@@ -168,7 +168,10 @@ def test_a_patient_without_reminders_says_so(browser_client, clinician, patient)
 
 def test_no_banner_while_the_pipeline_is_healthy(browser_client, clinician, patient):
     PipelineHeartbeat.objects.create(name="outbox-sweep", ticked_at=timezone.now())
-    assert 'id="pipeline-banner"' not in page(browser_client, clinician, patient)
+    PipelineHeartbeat.objects.create(name="reminders-dispatch", ticked_at=timezone.now())
+    body = page(browser_client, clinician, patient)
+    assert 'id="pipeline-banner"' not in body
+    assert 'id="failed-notifications"' not in body
 
 
 @pytest.mark.parametrize("path", ["/dashboard/", "/dashboard/alerts/", "/dashboard/patients/{}/"])

@@ -53,8 +53,9 @@ def test_the_patient_page_runs_a_constant_number_of_queries(
         make_alert(patient, rule="fever", severity="urgent", status="resolved")
     client = browser_client(clinician)
     # 1 session, 2 user, 3 the patient with every annotation and team, 4 alerts with their
-    # clinicians, 5 procedures, 6 check-ins, 7 reminders, 8-10 pipeline banner, 11 the audit
-    # INSERT.
-    with django_assert_num_queries(11):
+    # clinicians, 5 procedures, 6 check-ins, 7 reminders, 8-12 pipeline banner (outbox
+    # heartbeat, oldest urgent email, failed emails, reminder heartbeat, failed reminders),
+    # 13 the audit INSERT.
+    with django_assert_num_queries(13):
         response = client.get(f"/dashboard/patients/{patient.pk}/")
     assert response.status_code == 200
