@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from tracker.throttling import LoginSlowDownFormMixin
 
-class ClinicianLoginForm(AuthenticationForm):
+
+class ClinicianLoginForm(LoginSlowDownFormMixin, AuthenticationForm):
     """The session login of the dashboard: care-team accounts only.
 
     Patients use the app; refusing them here (rather than after login) means a patient never

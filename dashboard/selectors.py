@@ -7,7 +7,6 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.apps import apps
 from django.db.models import (
     Case,
     Count,
@@ -27,6 +26,7 @@ from recovery import rules
 from recovery.choices import SEVERITY_RANK, UNRESOLVED, Severity
 from recovery.models import Alert, CheckIn, Patient, Procedure
 from recovery.selectors import alerts_for, patient_list_for, patient_rows_for, patients_for
+from reminders.models import Reminder
 
 # API.md: "in recovery" means the latest procedure was at most this many days ago, which is
 # also the last weekly check-in reminder of the plan (PROTOCOL.md section 5).
@@ -168,8 +168,7 @@ class PatientRecord:
     procedures: list[Procedure]
     checkins: list[CheckIn]
     alerts: list[Alert]
-    # None while the reminders app has no Reminder model (it is built separately).
-    reminders: list | None
+    reminders: list[Reminder]
     fever_threshold_c: float
     today: date = field(init=False)
 
@@ -190,6 +189,10 @@ class PatientRecord:
         return latest is not None and self.today < latest.lifting_restriction_until
 
     @property
+    def failed_reminders(self) -> list[Reminder]:
+        return [r for r in self.reminders if r.status == Reminder.Status.FAILED]
+
+    @property
     def open_alerts(self) -> list[Alert]:
         return [alert for alert in self.alerts if alert.status in UNRESOLVED]
 
@@ -198,13 +201,9 @@ class PatientRecord:
         return [alert for alert in self.alerts if alert.status not in UNRESOLVED]
 
 
-def reminders_of(patient: Patient) -> list | None:
-    """The patient's reminder plan, or None when the reminders app has no model yet."""
-    try:
-        reminder_model = apps.get_model("reminders", "Reminder")
-    except LookupError:
-        return None
-    return list(reminder_model.objects.filter(patient=patient).order_by("due_at", "pk"))
+def reminders_of(patient: Patient) -> list[Reminder]:
+    """The patient's reminder plan in due order, each with its state and reason."""
+    return list(Reminder.objects.filter(patient=patient).order_by("due_at", "pk"))
 
 
 def patient_record_get(user: User, *, pk: int) -> PatientRecord:

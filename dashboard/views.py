@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from outbox.services import pipeline_stalled, pipeline_status
+from audit.decorators import audit_patient_access
+from audit.services import access_record
 from recovery import selectors as recovery_selectors
 from recovery import services
 from recovery.models import Patient
+from tracker import pipeline
 
 from . import charts, selectors
 from .forms import AlertResolveForm
@@ -41,7 +43,9 @@ def clinician_required(view):
     return wrapper
 
 
-def pipeline_reasons(status: dict, *, limit_seconds: int = 300) -> list[str]:
+def pipeline_reasons(
+    status: dict, *, limit_seconds: int = pipeline.STALL_LIMIT_SECONDS
+) -> list[str]:
     """Why the banner shows, in words, from the figures /health/ reports."""
     reasons = []
     beat_age = status["beat_age_seconds"]
@@ -54,19 +58,29 @@ def pipeline_reasons(status: dict, *, limit_seconds: int = 300) -> list[str]:
         reasons.append(
             f"An urgent or emergency email has waited {urgent_age // 60} minutes to be sent."
         )
+    reminders_age = status["reminders_age_seconds"]
+    if reminders_age is None:
+        reasons.append("The reminder dispatcher has not reported in yet.")
+    elif reminders_age > pipeline.reminders_stall_limit_seconds(limit_seconds):
+        reasons.append(f"The reminder dispatcher last ran {reminders_age // 60} minutes ago.")
     return reasons
 
 
 def page(request, template: str, context: dict, *, nav: str = "", status: int = 200):
-    """Render a dashboard page with the pipeline banner: the same figures as /health/."""
-    pipeline = pipeline_status()
-    stalled = pipeline_stalled(pipeline)
+    """Render a dashboard page with the pipeline banners: the same figures as /health/, and
+    what could not be delivered (with the reasons, for the clinician's own teams)."""
+    figures = pipeline.pipeline_status()
+    stalled = figures["stalled"]
     context = {
         **context,
         "nav": nav,
-        "pipeline": pipeline,
+        "pipeline": figures,
         "pipeline_stalled": stalled,
-        "pipeline_reasons": pipeline_reasons(pipeline) if stalled else [],
+        "pipeline_reasons": pipeline_reasons(figures) if stalled else [],
+        # Asked only when something failed, so a healthy page costs no extra query.
+        "pipeline_failures": pipeline.latest_failures_for(request.user)
+        if figures["failed_notifications"]
+        else None,
     }
     return render(request, template, context, status=status)
 
@@ -80,6 +94,12 @@ def patient_list(request):
     patients = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for patient in patients:
         patient.days_since_procedure = selectors.days_since_procedure(patient)
+    access_record(
+        actor=request.user,
+        patient_ids=[patient.pk for patient in patients],
+        action="dashboard-patients",
+        request=request,
+    )
     return page(
         request,
         "dashboard/patient_list.html",
@@ -94,6 +114,7 @@ def patient_list(request):
 
 @require_GET
 @clinician_required
+@audit_patient_access(kwarg="pk", action="dashboard-patient")
 def patient_detail(request, pk: int):
     try:
         record = selectors.patient_record_get(request.user, pk=pk)
@@ -129,6 +150,12 @@ def alert_inbox(request):
     alerts = Paginator(selectors.alert_inbox_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    access_record(
+        actor=request.user,
+        patient_ids=[alert.patient_id for alert in alerts],
+        action="dashboard-alerts",
+        request=request,
+    )
     return page(request, "dashboard/alert_inbox.html", {"alerts": alerts}, nav="alerts")
 
 
@@ -151,6 +178,12 @@ def alert_acknowledge(request, pk: int):
     except services.AlreadyResolved as exc:
         messages.error(request, exc.detail)
     else:
+        access_record(
+            actor=request.user,
+            patient_ids=[alert.patient_id],
+            action="dashboard-alert-acknowledge",
+            request=request,
+        )
         messages.success(request, f"Alert for {alert.patient.initials} acknowledged.")
     return _back(request)
 
@@ -168,5 +201,11 @@ def alert_resolve(request, pk: int):
     except services.AlreadyResolved as exc:
         messages.error(request, exc.detail)
     else:
+        access_record(
+            actor=request.user,
+            patient_ids=[alert.patient_id],
+            action="dashboard-alert-resolve",
+            request=request,
+        )
         messages.success(request, f"Alert for {alert.patient.initials} resolved.")
     return _back(request)

@@ -35,6 +35,7 @@ from fhir.resources.R4B.timing import Timing
 from recovery.choices import VERTEBRAL_LEVELS, AlertStatus, Cause, Severity, Symptom
 from recovery.models import Alert, CheckIn, Patient, Procedure
 from recovery.rules import RULES_BY_CODE
+from reminders.plan import Kind as ReminderKind
 
 from . import codes
 from .selectors import REMINDER_CHANGE_FIELDS, PatientRecord
@@ -387,13 +388,7 @@ def everything_bundle(record: PatientRecord, *, self_url: str) -> Bundle:
 
 
 def _reminder_kinds() -> list[tuple[str, str]]:
-    from .selectors import reminder_model
-
-    model = reminder_model()
-    if model is None:
-        return []
-    choices = model._meta.get_field("kind").choices or []
-    return [(str(value), str(label)) for value, label in choices]
+    return [(str(value), str(label)) for value, label in ReminderKind.choices]
 
 
 def code_system(name: str) -> CodeSystem | None:

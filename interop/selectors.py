@@ -6,25 +6,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from recovery.models import Alert, CheckIn, Patient, Procedure
 from recovery.selectors import patients_for
+from reminders.models import Reminder
 
-# Reminder fields that, where the reminders app has them, say when a reminder last changed.
-# The app is built separately; whichever of these exist are used (see reminder_change_fields).
-REMINDER_CHANGE_FIELDS = (
-    "updated_at",
-    "created_at",
-    "sent_at",
-    "status_changed_at",
-    "skipped_at",
-    "failed_at",
-    "cancelled_at",
-)
+# When a reminder last changed: updated_at moves on every save (auto_now), and every state
+# change (sent, skipped, failed, cancelled, re-planned) is a save.
+REMINDER_CHANGE_FIELDS = ("updated_at", "created_at", "sent_at")
 
 
 @dataclass
@@ -40,30 +32,11 @@ class PatientRecord:
     since: datetime | None = None
 
 
-def reminder_model() -> type[models.Model] | None:
-    """reminders.models.Reminder, or None while that app has no such model.
-
-    Imported when asked, not at module load, so the export works before and after the
-    reminders app lands without an import cycle or a hard dependency.
-    """
-    try:
-        from reminders.models import Reminder
-    except ImportError:
-        return None
-    return Reminder
-
-
-def reminder_change_fields(model: type[models.Model]) -> list[str]:
-    names = {f.name for f in model._meta.get_fields() if isinstance(f, models.DateTimeField)}
-    return [name for name in REMINDER_CHANGE_FIELDS if name in names]
-
-
-def _reminder_changed_after(reminder: Any, fields: list[str], since: datetime) -> bool:
-    if not fields:
-        # Nothing on the row says when it changed: export it rather than risk a poller
-        # never seeing a status change.
-        return True
-    return any((value := getattr(reminder, name)) is not None and value > since for name in fields)
+def _reminder_changed_after(reminder: Reminder, since: datetime) -> bool:
+    return any(
+        (value := getattr(reminder, name)) is not None and value > since
+        for name in REMINDER_CHANGE_FIELDS
+    )
 
 
 def _alert_changed_after(since: datetime) -> Q:
@@ -80,7 +53,7 @@ def patient_record_get(*, user: User, patient_id: int, since: datetime | None) -
     """The patient's record as the caller may see it; with `since`, what changed after it.
 
     Queries: the patient with user and team (1), procedures (1), check-ins (1), alerts (1),
-    reminders (1, when the reminders app has a Reminder model): five, whatever the size.
+    reminders (1): five, whatever the size.
     """
     patient = get_object_or_404(patients_for(user).select_related("user", "team"), pk=patient_id)
 
@@ -118,15 +91,11 @@ def _plans(record: PatientRecord) -> dict[int, list[Any]]:
         return {}
     plans: dict[int, list[Any]] = {p.pk: [] for p in record.procedures}
     latest_id = max(record.procedures, key=lambda p: (p.performed_on, p.pk)).pk
-    model = reminder_model()
-    fields: list[str] = []
-    if model is not None:
-        fields = reminder_change_fields(model)
-        reminders = model.objects.filter(patient=record.patient).order_by("due_at", "pk")
-        for reminder in reminders:
-            # A reminder without a procedure belongs to the plan being followed: the latest.
-            key = reminder.procedure_id if reminder.procedure_id in plans else latest_id
-            plans[key].append(reminder)
+    reminders = Reminder.objects.filter(patient=record.patient).order_by("due_at", "pk")
+    for reminder in reminders:
+        # A reminder of a procedure not in the list belongs to the plan being followed.
+        key = reminder.procedure_id if reminder.procedure_id in plans else latest_id
+        plans[key].append(reminder)
     since = record.since
     if since is None:
         return plans
@@ -134,5 +103,5 @@ def _plans(record: PatientRecord) -> dict[int, list[Any]]:
         procedure_id: reminders
         for procedure_id, reminders in plans.items()
         if procedure_id in record.changed_procedure_ids
-        or any(_reminder_changed_after(r, fields, since) for r in reminders)
+        or any(_reminder_changed_after(r, since) for r in reminders)
     }

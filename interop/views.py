@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
@@ -111,7 +111,11 @@ def parse_since(raw: str | None) -> datetime | None:
         )
     if parsed.tzinfo is None:
         raise SinceInvalid("_since must carry an offset, such as Z or +02:00.")
-    return parsed
+    # PostgreSQL stores offsets up to +-15:59 only; the instant is what matters.
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise SinceInvalid("_since is out of range.") from None
 
 
 _PATIENT_ID = re.compile(r"[1-9][0-9]{0,17}")

@@ -40,6 +40,23 @@ class NullCharacterQueryMiddleware:
     "%00" reached the database and failed there as a 500. No client has a reason to send one.
     """
 
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        bad = sorted(
+            {
+                key.replace("\x00", "") or "query"
+                for key, values in request.GET.lists()
+                if "\x00" in key or any("\x00" in value for value in values)
+            }
+        )
+        if bad:
+            return JsonResponse(
+                {key: ["Null characters are not allowed."] for key in bad}, status=400
+            )
+        return self.get_response(request)
+
 
 # --- Where a request comes from --------------------------------------------------------------
 

@@ -283,6 +283,12 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "interop.schema.fhir_operation_paths",
 ]
+# Reminders' kind and status share their field names with the audit record's kind and the
+# alert's status; name them after their model so the schema reads ReminderKind/ReminderStatus.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "ReminderKindEnum": "reminders.plan.Kind",
+    "ReminderStatusEnum": "reminders.models.Reminder.Status",
+}
 # Reminders (reminders/): how often beat wakes the dispatcher, how long a handed-out reminder
 # may stay unfinished before it is handed out again (longer than CELERY_TASK_TIME_LIMIT, so a
 # live send is never doubled), SMTP retries, and how late a reminder may still go out.

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.utils import timezone
 
 from outbox.models import OutgoingEmail, PipelineHeartbeat
+from reminders.models import Reminder
 from tests.dashboard.conftest import make_alert
 from tests.factories import CheckInFactory, ProcedureFactory
 
@@ -131,53 +131,47 @@ def test_open_alerts_have_actions_and_resolved_ones_are_history(browser_client, 
     assert body.index("Resolved alerts") < body.index("No pain relief")
 
 
-def test_without_the_reminder_model_the_page_still_works(
-    browser_client, clinician, patient, monkeypatch
-):
-    real_get_model = apps.get_model
-
-    def get_model(app_label, model_name=None, require_ready=True):
-        if app_label == "reminders":  # as before the reminders app has its model
-            raise LookupError(f"{app_label}.{model_name}")
-        return real_get_model(app_label, model_name, require_ready=require_ready)
-
-    monkeypatch.setattr(apps, "get_model", get_model)
-    assert "The reminder plan is not available yet." in page(browser_client, clinician, patient)
-
-
-def _reminder_model():
-    try:
-        return apps.get_model("reminders", "Reminder")
-    except LookupError:
-        return None
-
-
-@pytest.mark.skipif(_reminder_model() is None, reason="reminders.Reminder is not merged yet")
-def test_the_reminder_plan_lists_each_reminder_with_its_state(
+def test_the_reminder_plan_lists_each_reminder_with_its_state_and_reason(
     browser_client, clinician, patient, procedure
 ):
-    reminder = _reminder_model()
+    now = timezone.now()
+    common = {"patient": patient, "procedure": procedure, "kind": "checkin"}
+    Reminder.objects.create(
+        **common,
+        offset_days=1,
+        due_at=now - timedelta(days=1),
+        status="sent",
+        sent_at=now - timedelta(days=1),
+    )
+    Reminder.objects.create(
+        **common,
+        offset_days=2,
+        due_at=now - timedelta(hours=1),
+        status="failed",
+        reason="SMTP refused the connection",
+    )
+    Reminder.objects.create(**common, offset_days=3, due_at=now + timedelta(days=1))
+
     body = page(browser_client, clinician, patient)
-    plan = reminder.objects.filter(patient=patient)
-    if not plan.exists():
-        # Built when the procedure is recorded through the service; build one by hand.
-        reminder.objects.create(
-            patient=patient,
-            procedure=procedure,
-            kind="checkin",
-            offset_days=1,
-            due_at=timezone.now() + timedelta(days=1),
-            status="scheduled",
-        )
-        body = page(browser_client, clinician, patient)
+
     section = body[body.index('id="plan-heading"') :]
-    assert f"{plan.count()} reminder" in section
-    assert "scheduled" in section.lower()
+    assert "3 reminders" in section
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", section, re.S)[1:4]
+    states = [re.search(r'class="status status-(\w+)"', row).group(1) for row in rows]
+    assert states == ["sent", "failed", "scheduled"]
+    assert "SMTP refused the connection" in rows[1]
+
+
+def test_a_patient_without_reminders_says_so(browser_client, clinician, patient):
+    assert "No reminders planned." in page(browser_client, clinician, patient)
 
 
 def test_no_banner_while_the_pipeline_is_healthy(browser_client, clinician, patient):
     PipelineHeartbeat.objects.create(name="outbox-sweep", ticked_at=timezone.now())
-    assert 'id="pipeline-banner"' not in page(browser_client, clinician, patient)
+    PipelineHeartbeat.objects.create(name="reminders-dispatch", ticked_at=timezone.now())
+    body = page(browser_client, clinician, patient)
+    assert 'id="pipeline-banner"' not in body
+    assert 'id="failed-notifications"' not in body
 
 
 @pytest.mark.parametrize("path", ["/dashboard/", "/dashboard/alerts/", "/dashboard/patients/{}/"])

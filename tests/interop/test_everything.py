@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from fhir.resources.R4B.bundle import Bundle
 
-from interop.selectors import reminder_model
 from recovery.models import Alert
 from tests.factories import CheckInFactory, ProcedureFactory
 
@@ -235,7 +234,7 @@ def test_since_returns_only_what_changed_after_it(api, clinician, patient, recor
     assert {r["id"] for r in resources(body, "Observation")} == {f"{late.pk}-pain"}
     assert [r["id"] for r in resources(body, "Flag")] == [str(record["fever_alert"].pk)]
     assert resources(body, "Procedure") == []
-    assert resources(body, "CarePlan") == [] or reminder_model() is not None
+    assert resources(body, "CarePlan") == []
 
     everything_before = api(clinician).get(everything_url(patient.pk, _since="2026-03-01T00:00Z"))
     assert len(resources(everything_before.json(), "Procedure")) == 2
@@ -368,9 +367,8 @@ def test_query_count_does_not_grow_with_checkins(
         alert.checkins.add(checkin)
     client = api(clinician)
     # The user behind the JWT (1), the scoped patient with user and team (1), procedures (1),
-    # check-ins (1), alerts (1), and reminders (1) once the reminders app has its model.
-    expected = 5 + (1 if reminder_model() is not None else 0)
-    with django_assert_num_queries(expected):
+    # check-ins (1), alerts (1), reminders (1) and the audit INSERT (1).
+    with django_assert_num_queries(7):
         response = client.get(everything_url(patient.pk))
 
     assert response.status_code == 200

@@ -5,15 +5,14 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
-from django.db import models
 from django.utils import timezone
 from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.codesystem import CodeSystem
 
 from interop import selectors
 from interop.bundle import careplan_resource, procedure_cpt_codes
-from interop.selectors import reminder_model
 from recovery.choices import Symptom
+from reminders.models import Reminder
 from tests.factories import ProcedureFactory
 
 
@@ -131,10 +130,7 @@ def test_unknown_fhir_paths_are_404_operation_outcomes(client, db):
 
 
 def test_recorded_procedure_plan_is_exported_as_a_careplan(api, clinician, patient):
-    """Runs once reminders.models.Reminder exists: recording a procedure creates its plan."""
-    model = reminder_model()
-    if model is None:
-        pytest.skip("reminders.models.Reminder is not there yet")
+    """Recording a procedure through the API creates its plan, exported as one CarePlan."""
     response = api(clinician).post(
         f"/api/v1/patients/{patient.pk}/procedures/",
         {
@@ -148,7 +144,7 @@ def test_recorded_procedure_plan_is_exported_as_a_careplan(api, clinician, patie
     )
     assert response.status_code == 201, response.content
     procedure_id = response.json()["id"]
-    rows = list(model.objects.filter(procedure_id=procedure_id).order_by("due_at", "pk"))
+    rows = list(Reminder.objects.filter(procedure_id=procedure_id).order_by("due_at", "pk"))
     assert rows, "recording a procedure should plan reminders"
 
     body = api(clinician).get(f"/fhir/Patient/{patient.pk}/$everything").json()
@@ -159,64 +155,39 @@ def test_recorded_procedure_plan_is_exported_as_a_careplan(api, clinician, patie
     assert [d["code"]["coding"][0]["code"] for d in details] == [r.kind for r in rows]
 
 
-class FakeReminderModel:
-    """Stands in for reminders.models.Reminder where this branch has none: the selector only
-    asks it for its DateTimeFields and for the patient's rows by due time."""
-
-    def __init__(self, rows, change_fields):
-        self.rows = rows
-        self._meta = SimpleNamespace(
-            get_fields=lambda: [models.DateTimeField(name=name) for name in change_fields]
-        )
-        self.objects = self
-
-    def filter(self, *, patient):
-        self.asked_for = patient
-        return self
-
-    def order_by(self, *fields):
-        return sorted(self.rows, key=lambda r: r.due_at)
-
-
-def test_plans_group_reminders_by_procedure_and_since_keeps_changed_plans(
-    monkeypatch, clinician, patient
-):
-    old = ProcedureFactory(patient=patient, performed_on=dt.date(2026, 1, 1))
-    new = ProcedureFactory(patient=patient, performed_on=dt.date(2026, 3, 1))
-    since = timezone.now() + dt.timedelta(minutes=1)
-    later = since + dt.timedelta(hours=1)
-    rows = [
-        SimpleNamespace(
-            procedure_id=old.pk,
+def test_plans_group_reminders_by_procedure_and_since_keeps_changed_plans(clinician, patient):
+    with time_machine.travel(DUE - dt.timedelta(days=60), tick=False):
+        old = ProcedureFactory(patient=patient, performed_on=dt.date(2026, 1, 1))
+        new = ProcedureFactory(patient=patient, performed_on=dt.date(2026, 3, 1))
+        Reminder.objects.create(
+            patient=patient,
+            procedure=old,
             kind="checkin",
-            status="cancelled",
+            offset_days=1,
             due_at=DUE,
-            updated_at=since - dt.timedelta(days=1),
-        ),
-        SimpleNamespace(
-            procedure_id=new.pk, kind="checkin", status="sent", due_at=DUE, updated_at=later
-        ),
-        SimpleNamespace(
-            procedure_id=None,
+            status="cancelled",
+        )
+        Reminder.objects.create(
+            patient=patient,
+            procedure=new,
             kind="activity",
-            status="scheduled",
+            offset_days=1,
             due_at=DUE - dt.timedelta(days=1),
-            updated_at=since - dt.timedelta(days=1),
-        ),
-    ]
-    fake = FakeReminderModel(rows, ["updated_at"])
-    monkeypatch.setattr(selectors, "reminder_model", lambda: fake)
+        )
+        sent = Reminder.objects.create(
+            patient=patient, procedure=new, kind="checkin", offset_days=1, due_at=DUE
+        )
+    since = DUE - dt.timedelta(days=30)
+    with time_machine.travel(DUE, tick=False):
+        sent.status = "sent"
+        sent.sent_at = DUE
+        sent.save()
 
     everything = selectors.patient_record_get(user=clinician, patient_id=patient.pk, since=None)
-    assert fake.asked_for == patient
     assert [r.kind for r in everything.plans[old.pk]] == ["checkin"]
-    # A reminder without a procedure belongs to the plan being followed.
     assert [r.kind for r in everything.plans[new.pk]] == ["activity", "checkin"]
 
+    # A plan is one resource: one sent reminder exports the whole of its plan, and only it.
     changed = selectors.patient_record_get(user=clinician, patient_id=patient.pk, since=since)
     assert set(changed.plans) == {new.pk}
-
-    # Without any change time on the rows, every plan is exported rather than missed.
-    monkeypatch.setattr(selectors, "reminder_model", lambda: FakeReminderModel(rows, []))
-    unknown = selectors.patient_record_get(user=clinician, patient_id=patient.pk, since=since)
-    assert set(unknown.plans) == {old.pk, new.pk}
+    assert [r.kind for r in changed.plans[new.pk]] == ["activity", "checkin"]
