@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from recovery import services
+from recovery import alerts, services
 from recovery.models import CareTeam, Patient
 
 DEMO_TEAM = "Spine Recovery Demo"
@@ -117,6 +117,8 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             self.seed()
+        # Beat evaluates missed check-ins hourly; do it once now so the demo shows them.
+        alerts.missed_checkins_evaluate()
         self.stdout.write(self.style.SUCCESS("demo data created"))
         self.stdout.write(f"clinician: clinician@demo.example / {DEMO_PASSWORD}")
         self.stdout.write(f"patient:   margaret.hill@demo.example / {DEMO_PASSWORD}")
