@@ -410,7 +410,7 @@ def main() -> None:
         planner = plugins.Planner.find()
         dispatcher = plugins.ReminderDispatch.find()
         for number in range(ROUNDS):
-            rnd: dict = {}
+            rnd: dict = {"load_before": os.getloadavg()[0]}
             service_first = number % 2 == 0
             say(f"round {number + 1}/{ROUNDS} ({'service' if service_first else 'floor'} first)")
             if planner:
@@ -436,6 +436,7 @@ def main() -> None:
                 else:
                     rnd["dispatch_service"] = outbox_dispatch(MESSAGES)
                 say(f"  dispatch {side}: {rnd[f'dispatch_{side}']}")
+            rnd["load_after"] = os.getloadavg()[0]
             results["rounds"].append(rnd)
 
         results["peak_rss_mib"] = {

@@ -231,7 +231,13 @@ def write(results: dict, path: Path) -> None:
         "|---|---|---|---|---|---|",
     ]
     for i, rnd in enumerate(rounds, 1):
+        lines.append(
+            f"| {i} | machine load (1-min load average, 2 cores) | before, after | "
+            f"{rnd.get('load_before', 0):.1f}, {rnd.get('load_after', 0):.1f} | | |"
+        )
         for key, value in rnd.items():
+            if not isinstance(value, dict):
+                continue
             name, _, side = key.rpartition("_")
             if "rps" in value:
                 lines.append(
