@@ -71,7 +71,7 @@ class Planner:
             return None
         services = importlib.import_module("reminders.services")
         # A batch builder first (what 10,000 procedures need), then the per-procedure one.
-        for name in ("plans_build", "plan_build_many", "plan_build_bulk"):
+        for name in ("plans_create", "plans_build", "plan_build_many"):
             batch = getattr(services, name, None)
             if batch is not None:
                 return cls(
@@ -127,10 +127,18 @@ class ReminderDispatch:
         rows.filter(status="scheduled", due_at__lte=now + timedelta(hours=1)).update(
             status="cancelled"
         )
+        # Check-in reminders are skipped when the patient checked in that day: leave them out
+        # so that every chosen reminder becomes an email.
         chosen = list(
             rows.exclude(kind="checkin").order_by("due_at").values_list("pk", flat=True)[:count]
         )
-        rows.filter(pk__in=chosen).update(status="scheduled", due_at=now - timedelta(minutes=1))
+        fresh = {"status": "scheduled", "due_at": now - timedelta(minutes=1), "reason": ""}
+        for name in ("claimed_at", "sending_at", "next_attempt_at", "sent_at"):
+            if any(f.name == name for f in self.model._meta.fields):
+                fresh[name] = None
+        rows.filter(pk__in=chosen).update(**fresh)
+        if len(chosen) < count:
+            raise RuntimeError(f"only {len(chosen)} reminders to dispatch, {count} wanted")
 
     def run(self, count: int, sink_count: Callable[[], int]) -> dict:
         self.prepare(count)
