@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -204,12 +203,13 @@ def checkin_payload(data: dict) -> dict:
 
 
 def checkin_record(*, patient: Patient, data: dict) -> CheckinResult:
-    """Store a check-in and evaluate the warning signs (or replay it).
+    """Store a check-in and evaluate the warning signs in one transaction (or replay it).
 
-    The rules read only earlier check-ins and the procedure, so they run before the insert. A
-    check-in that fires nothing (most of them) is then one autocommitted INSERT; one that fires
-    stores the check-in and its alerts in one transaction. On this machine the check-in's cost
-    is mostly database round trips, and this saves two of them (bench/RESULTS.md).
+    Most check-ins fire nothing. The rules read only earlier check-ins and the procedure, so
+    they are asked first; a check-in that fires nothing is then one autocommitted INSERT
+    instead of BEGIN, INSERT, COMMIT. On this machine a check-in's cost is mostly database
+    round trips and ORM work, and this saves two round trips (bench/RESULTS.md). One that fires
+    takes the full path: insert, alerts and their emails in one transaction.
     """
     from . import alerts
 
@@ -225,24 +225,16 @@ def checkin_record(*, patient: Patient, data: dict) -> CheckinResult:
         notes=data.get("notes", ""),
         client_payload=payload,
     )
-    context = alerts.checkin_context(checkin=checkin)
-    hits = rules.evaluate(context)
-    if hits or transaction.get_connection().in_atomic_block:
-        # Rows to write together; or a caller's transaction, which a savepoint keeps usable
-        # when a replay's INSERT fails.
-        block = transaction.atomic()
-    else:
-        block = nullcontext()  # one autocommitted INSERT
+    quiet = not rules.evaluate(alerts.checkin_context(checkin=checkin))
     try:
-        with block:
+        # Inside a caller's transaction, the savepoint keeps it usable when a replay's
+        # INSERT fails.
+        if quiet and not transaction.get_connection().in_atomic_block:
             checkin.save(force_insert=True)
-            found = [
-                alerts.alert_open_or_bump(
-                    patient=patient, rule=rule, params=context.params, checkin=checkin
-                )
-                for rule in hits
-            ]
-            return CheckinResult(checkin=checkin, alerts=found)
+            return CheckinResult(checkin=checkin)
+        with transaction.atomic():
+            checkin.save(force_insert=True)
+            return CheckinResult(checkin=checkin, alerts=checkin_evaluate(checkin=checkin))
     except IntegrityError:
         # The same id again: an offline replay, or a concurrent one that committed first.
         existing = CheckIn.objects.filter(pk=checkin_id).first() if checkin_id else None
