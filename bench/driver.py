@@ -409,6 +409,8 @@ def main() -> None:
 
         planner = plugins.Planner.find()
         dispatcher = plugins.ReminderDispatch.find()
+        if planner:
+            say(f"plans of {planner.history()} earlier procedures written (untimed)")
         for number in range(ROUNDS):
             rnd: dict = {"load_before": os.getloadavg()[0]}
             service_first = number % 2 == 0

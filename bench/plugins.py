@@ -92,6 +92,16 @@ class Planner:
     def describe(self) -> str:
         return self.name
 
+    def history(self) -> int:
+        """Plans of the earlier procedures (history: all in the past), built once, untimed."""
+        from recovery.models import Procedure
+
+        latest = {p.pk for p in _latest_procedures(10**9)}
+        earlier = [p for p in Procedure.objects.select_related("patient") if p.pk not in latest]
+        self.model.objects.filter(procedure__in=earlier).delete()
+        self.build(earlier)
+        return len(earlier)
+
     def run(self, count: int) -> dict:
         procedures = _latest_procedures(count)
         self.model.objects.filter(procedure__in=procedures).delete()
