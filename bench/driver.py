@@ -297,9 +297,9 @@ def outbox_dispatch(n: int) -> dict:
     return {"per_second": n / seconds, "seconds": seconds}
 
 
-def floor_email(n: int) -> dict:
-    """Django's SMTP backend, one reused connection, the same n emails."""
-    subject, text, html = sample_email()
+def floor_email(n: int, sample: tuple[str, str, str, dict] | None = None) -> dict:
+    """Django's SMTP backend, one reused connection, n emails like the service's."""
+    subject, text, html, headers = sample or (*sample_email(), {})
     base = sink_count()
     started = time.monotonic()
     with get_connection("django.core.mail.backends.smtp.EmailBackend") as conn:
@@ -309,6 +309,7 @@ def floor_email(n: int) -> dict:
                 text,
                 settings.DEFAULT_FROM_EMAIL,
                 [f"p{i:05d}@bench.test"],
+                headers=headers,
                 connection=conn,
             )
             message.attach_alternative(html, "text/html")
@@ -411,6 +412,9 @@ def main() -> None:
         dispatcher = plugins.ReminderDispatch.find()
         if planner:
             say(f"plans of {planner.history()} earlier procedures written (untimed)")
+        if dispatcher and not planner:
+            raise RuntimeError("reminder dispatch needs the plan builder to make reminders")
+        sample = None  # a real reminder email, once the first plan round made reminders
         for number in range(ROUNDS):
             rnd: dict = {"load_before": os.getloadavg()[0]}
             service_first = number % 2 == 0
@@ -429,10 +433,12 @@ def main() -> None:
                 rnd["dashboard_service"] = wrk(f"{svc}{dashboard}", "get_auth.lua", clinician_token)
                 say(f"  dashboard: {rnd['dashboard_service']}")
             wait_outbox_idle()
+            if dispatcher and sample is None:
+                sample = dispatcher.sample()
             order = ["service", "floor"] if service_first else ["floor", "service"]
             for side in order:
                 if side == "floor":
-                    rnd["dispatch_floor"] = floor_email(MESSAGES)
+                    rnd["dispatch_floor"] = floor_email(MESSAGES, sample)
                 elif dispatcher:
                     rnd["dispatch_service"] = dispatcher.run(MESSAGES, sink_count)
                 else:

@@ -130,6 +130,18 @@ class ReminderDispatch:
             raise RuntimeError("reminders has a Reminder model but no *dispatch*_task")
         return cls(getattr(tasks, names[0]), model)
 
+    def sample(self) -> tuple[str, str, str, dict]:
+        """One real reminder email (subject, text, HTML, headers): the floor sends its like."""
+        services = importlib.import_module("reminders.services")
+        reminder = (
+            self.model.objects.exclude(kind="checkin")
+            .select_related("patient__user", "procedure")
+            .first()
+        )
+        message = services.reminder_message(reminder=reminder)
+        html = next(content for content, mimetype in message.alternatives if "html" in mimetype)
+        return message.subject, message.body, html, dict(message.extra_headers)
+
     def prepare(self, count: int) -> None:
         now = timezone.now()
         rows = self.model.objects
