@@ -6,6 +6,7 @@ check-in's cost after the insert itself (bench/RESULTS.md).
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
@@ -32,3 +33,9 @@ class JWTAuthentication(authentication.JWTAuthentication):
                 _("The user's password has been changed."), code="password_changed"
             )
         return user
+
+
+class JWTScheme(SimpleJWTScheme):
+    """Its OpenAPI security scheme: simplejwt's bearer JWT, unchanged."""
+
+    target_class = "accounts.authentication.JWTAuthentication"
