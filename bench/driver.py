@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 OUT = ROOT / "var" / "bench"
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
 DURATION = int(os.environ.get("BENCH_DURATION", 10))  # seconds per wrk measurement
 CONNECTIONS = 16
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", 10_000))  # reminders / emails per dispatch
