@@ -1,10 +1,33 @@
+from django import forms
 from django.contrib import admin
 
+from . import rules
 from .models import Alert, CareTeam, CheckIn, Patient, Procedure
+
+
+def _settings_help() -> str:
+    defaults = {**rules.DEFAULTS, **rules.NOTIFICATION_DEFAULTS}
+    listed = ", ".join(
+        f"{name} ({spec.minimum:g}-{spec.maximum:g}, default {defaults[name]:g})"
+        for name, spec in rules.SETTING_SPECS.items()
+    )
+    return (
+        'A JSON object overriding the defaults for this team, e.g. {"fever_threshold_c": 38.3}. '
+        f"Settings: {listed}. Alerts keep the values they fired with."
+    )
+
+
+class CareTeamForm(forms.ModelForm):
+    class Meta:
+        model = CareTeam
+        fields = ["name", "timezone", "clinicians", "rule_settings"]
+        # The values are checked by CareTeam.clean(), which the admin form runs on save.
+        help_texts = {"rule_settings": _settings_help()}
 
 
 @admin.register(CareTeam)
 class CareTeamAdmin(admin.ModelAdmin):
+    form = CareTeamForm
     list_display = ("name", "timezone")
     filter_horizontal = ("clinicians",)
     search_fields = ("name",)

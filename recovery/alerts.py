@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+
+from notifications.services import alerts_notify
 
 from . import rules
 from .choices import UNRESOLVED
-from .models import Alert, CheckIn, Patient
-from .selectors import latest_procedure
+from .models import Alert, CareTeam, CheckIn, Patient, Procedure
 
 
 def checkin_context(*, checkin: CheckIn) -> rules.Context:
@@ -26,7 +30,15 @@ def checkin_context(*, checkin: CheckIn) -> rules.Context:
         .order_by("-recorded_at")
         .values_list("recorded_at", "pain_score")
     )
-    procedure = latest_procedure(patient)
+    # The procedure this check-in follows: the latest one performed on or before its local
+    # date. For a live check-in that is the patient's latest procedure; a late offline one
+    # recorded before a newer procedure is judged against the procedure it followed.
+    local_date = checkin.recorded_at.astimezone(patient.tz).date()
+    procedure = (
+        patient.procedures.filter(performed_on__lte=local_date)
+        .order_by("-performed_on", "-id")
+        .first()
+    )
     return rules.Context(
         recorded_at=checkin.recorded_at,
         pain_score=checkin.pain_score,
@@ -44,12 +56,15 @@ def checkin_context(*, checkin: CheckIn) -> rules.Context:
 def alerts_raise_for_checkin(*, checkin: CheckIn) -> list[Alert]:
     context = checkin_context(checkin=checkin)
     hits = rules.evaluate(context)
-    return [
+    alerts = [
         alert_open_or_bump(
             patient=checkin.patient, rule=rule, params=context.params, checkin=checkin
         )
         for rule in hits
     ]
+    # In the check-in's transaction: the emails are rows before anything reaches the broker.
+    alerts_notify(alerts=alerts)
+    return alerts
 
 
 def alert_open_or_bump(
@@ -88,3 +103,140 @@ def alert_open_or_bump(
     if checkin is not None:
         alert.checkins.add(checkin)
     return alert
+
+
+# --- missed_checkins (periodic) ------------------------------------------------------------
+
+
+@dataclass
+class MissedCheckinsResult:
+    candidates: int = 0
+    opened: int = 0
+    added_to: int = 0
+
+
+def _first_run_end(days: list[date], length: int) -> date | None:
+    """The last day of the first run of `length` consecutive dates in a sorted list."""
+    run = 0
+    previous: date | None = None
+    for day in days:
+        run = run + 1 if previous is not None and day == previous + timedelta(days=1) else 1
+        if run >= length:
+            return day
+        previous = day
+    return None
+
+
+def missed_checkins_evaluate(*, now: datetime | None = None) -> MissedCheckinsResult:
+    """Open or add to the missed_checkins alert of every patient in the first days after their
+    latest procedure (PROTOCOL.md section 4), in each patient's own time zone.
+
+    Five queries whatever the number of patients: the teams' windows, the candidates with their
+    latest procedure date, their check-ins in the window, their missed_checkins alerts, then
+    bulk writes. A local day counts once it is over. The alert remembers the last day it
+    counted (missed_through), so the hourly task adds each missed day once however often it
+    runs; a resolved alert's days are never counted again.
+    """
+    now = now or timezone.now()
+    rule = rules.MISSED_CHECKINS
+    longest = max(
+        rules.parameters_for(team_settings)["missed_checkins_window_days"]
+        for team_settings in [
+            rules.DEFAULTS,
+            *CareTeam.objects.values_list("rule_settings", flat=True),
+        ]
+    )
+    # Generous in SQL (a day either side for time zones), exact in Python below.
+    earliest = now.date() - timedelta(days=int(longest) + 2)
+    latest_procedure = Procedure.objects.filter(patient=OuterRef("pk")).order_by(
+        "-performed_on", "-id"
+    )
+    candidates = list(
+        Patient.objects.annotate(
+            latest_performed_on=Subquery(latest_procedure.values("performed_on")[:1])
+        )
+        .filter(latest_performed_on__gte=earliest)
+        .select_related("team")
+        .order_by("pk")
+    )
+    result = MissedCheckinsResult(candidates=len(candidates))
+    if not candidates:
+        return result
+    ids = [patient.pk for patient in candidates]
+
+    checked: dict[int, set[date]] = defaultdict(set)
+    tz_of = {patient.pk: patient.tz for patient in candidates}
+    for patient_id, recorded_at in CheckIn.objects.filter(
+        patient__in=ids,
+        recorded_at__gte=datetime.combine(earliest - timedelta(days=1), time.min, tzinfo=UTC),
+    ).values_list("patient_id", "recorded_at"):
+        checked[patient_id].add(recorded_at.astimezone(tz_of[patient_id]).date())
+
+    unresolved: dict[int, Alert] = {}
+    resolved_through: dict[int, date] = {}
+    for alert in Alert.objects.filter(patient__in=ids, rule=rule.code).only(
+        "pk", "patient_id", "status", "occurrences", "missed_through", "last_triggered_at"
+    ):
+        if alert.status in UNRESOLVED:
+            unresolved[alert.patient_id] = alert
+        elif alert.missed_through is not None:
+            known = resolved_through.get(alert.patient_id)
+            resolved_through[alert.patient_id] = max(
+                known or alert.missed_through, alert.missed_through
+            )
+
+    to_create: list[Alert] = []
+    to_update: list[Alert] = []
+    for patient in candidates:
+        params = rules.parameters_for(patient.team.rule_settings)
+        tz = patient.tz
+        local_today = now.astimezone(tz).date()
+        first_day = max(patient.latest_performed_on, patient.enrolled_at.astimezone(tz).date())
+        window_end = patient.latest_performed_on + timedelta(
+            days=int(params["missed_checkins_window_days"])
+        )
+        last_day = min(window_end, local_today) - timedelta(days=1)  # only days that are over
+        if last_day < first_day:
+            continue
+        missed = [
+            day
+            for offset in range((last_day - first_day).days + 1)
+            if (day := first_day + timedelta(days=offset)) not in checked[patient.pk]
+        ]
+        alert = unresolved.get(patient.pk)
+        if alert is not None:
+            new = [
+                day for day in missed if alert.missed_through is None or day > alert.missed_through
+            ]
+            if new:
+                alert.occurrences += len(new)
+                alert.missed_through = new[-1]
+                alert.last_triggered_at = now
+                to_update.append(alert)
+            continue
+        done = resolved_through.get(patient.pk)
+        pool = [day for day in missed if done is None or day > done]
+        run_end = _first_run_end(pool, int(params["missed_checkins_consecutive_days"]))
+        if run_end is None:
+            continue
+        to_create.append(
+            Alert(
+                patient=patient,
+                rule=rule.code,
+                severity=rule.severity,
+                message=rule.message,
+                parameters={name: params[name] for name in rule.uses},
+                created_at=now,
+                last_triggered_at=now,
+                # The run that opened it counts once; each missed day after it adds one.
+                occurrences=1 + sum(1 for day in pool if day > run_end),
+                missed_through=pool[-1],
+            )
+        )
+    # A concurrent run may have opened the same alert: the unique constraint on unresolved
+    # alerts drops the second copy. Updates write absolute values computed from the same
+    # state, so two runs write the same thing.
+    Alert.objects.bulk_create(to_create, ignore_conflicts=True)
+    Alert.objects.bulk_update(to_update, ["occurrences", "missed_through", "last_triggered_at"])
+    result.opened, result.added_to = len(to_create), len(to_update)
+    return result

@@ -29,11 +29,23 @@ class CareTeam(models.Model):
     clinicians = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="care_teams", blank=True
     )
-    # Overrides of the warning-sign defaults in recovery/rules.py, keyed by parameter name.
+    # Overrides of the warning-sign and notification defaults in recovery/rules.py, keyed by
+    # setting name (rules.SETTING_SPECS lists the names and the values each may take).
     rule_settings = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def clean(self) -> None:
+        from .rules import settings_errors
+
+        errors = settings_errors(self.rule_settings)
+        if errors:
+            raise ValidationError({"rule_settings": errors})
 
 
 class Patient(models.Model):
@@ -195,6 +207,14 @@ class Alert(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.TextField(blank=True, default="")
+    # Care-team email (urgent and emergency): when the team was first told, how many re-sends
+    # went out since, and when the next one is due while nobody has acknowledged the alert.
+    notified_at = models.DateTimeField(null=True, blank=True)
+    escalations_sent = models.PositiveSmallIntegerField(default=0)
+    next_escalation_at = models.DateTimeField(null=True, blank=True)
+    # missed_checkins only: the last local day this alert has counted, so an hourly task that
+    # runs many times a day adds each missed day once.
+    missed_through = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -214,6 +234,12 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["patient", "status"]),
             models.Index(fields=["status", "-created_at"]),
+            # The escalation sweep's one question: which open alerts are due a re-send.
+            models.Index(
+                fields=["next_escalation_at"],
+                condition=Q(status="open", next_escalation_at__isnull=False),
+                name="alert_escalation_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

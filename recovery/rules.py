@@ -2,17 +2,24 @@
 
 Each rule names its code, severity, source and the patient-facing message (our own words), and a
 predicate over the check-in in its context. Every number a predicate uses is a parameter with a
-default here that a care team can override (CareTeam.rule_settings); the parameters a rule fired
-with are stored on the alert, so a later change never rewrites history.
+default here that a care team can override (CareTeam.rule_settings, checked against
+SETTING_SPECS); the parameters a rule fired with are stored on the alert, so a later change
+never rewrites history. The notification numbers of the protocol (re-send delays, the digest
+hour) are team settings of the same kind.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 from .choices import Severity
+
+logger = logging.getLogger(__name__)
 
 # Defaults (PROTOCOL.md section 4). Each key may be overridden per team.
 DEFAULTS: dict[str, float] = {
@@ -30,6 +37,80 @@ DEFAULTS: dict[str, float] = {
     "missed_checkins_consecutive_days": 2,
 }
 
+# What each severity does for the care team (PROTOCOL.md section 4, "What each severity does"):
+# re-send intervals while unacknowledged, how many re-sends at most, and the local hour of the
+# warnings digest. Per-team settings like the rule parameters, but not stored on alerts.
+NOTIFICATION_DEFAULTS: dict[str, float] = {
+    "emergency_repeat_minutes": 15,
+    "urgent_repeat_minutes": 60,
+    "repeat_max": 4,
+    "digest_hour": 8,
+}
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    minimum: float
+    maximum: float
+    integer: bool = True
+
+
+# The values an administrator may give each setting. Anything else is refused when the team is
+# saved (CareTeam.clean) and ignored, with a log line, if it reached the database another way,
+# so a bad setting can never turn a check-in into a 500.
+SETTING_SPECS: dict[str, SettingSpec] = {
+    "fever_threshold_c": SettingSpec(37.0, 40.0, integer=False),
+    "worsening_jump_points": SettingSpec(1, 10),
+    "worsening_lookback_days": SettingSpec(1, 90),
+    "worsening_baseline_after_hours": SettingSpec(0, 24 * 30),
+    "no_relief_start_hours": SettingSpec(0, 24 * 30),
+    "no_relief_end_days": SettingSpec(1, 365),
+    "no_relief_max_fraction": SettingSpec(0.0, 1.0, integer=False),
+    "new_fracture_pain_at_least": SettingSpec(0, 10),
+    "new_fracture_prior_low_at_most": SettingSpec(0, 10),
+    "new_fracture_lookback_days": SettingSpec(1, 90),
+    "missed_checkins_window_days": SettingSpec(1, 365),
+    "missed_checkins_consecutive_days": SettingSpec(1, 30),
+    "emergency_repeat_minutes": SettingSpec(1, 24 * 60),
+    "urgent_repeat_minutes": SettingSpec(1, 24 * 60),
+    "repeat_max": SettingSpec(0, 20),
+    "digest_hour": SettingSpec(0, 23),
+}
+
+
+def setting_error(name: str, value: object) -> str | None:
+    """Why `value` is not acceptable for setting `name`, or None when it is."""
+    spec = SETTING_SPECS.get(name)
+    if spec is None:
+        return f"Unknown setting '{name}'."
+    # bool is an int in Python; JSON true is not a number here.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"'{name}' must be a number."
+    if spec.integer and not isinstance(value, int):
+        return f"'{name}' must be a whole number."
+    if not spec.minimum <= value <= spec.maximum:
+        return f"'{name}' must be between {spec.minimum:g} and {spec.maximum:g}."
+    return None
+
+
+def settings_errors(team_settings: object) -> list[str]:
+    if not isinstance(team_settings, dict):
+        return ["Settings must be an object of setting names to numbers."]
+    return [e for k, v in team_settings.items() if (e := setting_error(k, v))]
+
+
+def _valid_overrides(team_settings: dict | None, known: dict) -> dict:
+    overrides = {}
+    for name, value in (team_settings or {}).items() if isinstance(team_settings, dict) else ():
+        if name not in known:
+            continue
+        error = setting_error(name, value)
+        if error:
+            logger.warning("ignoring invalid team setting: %s", error)
+            continue
+        overrides[name] = value
+    return overrides
+
 
 @dataclass(frozen=True)
 class Context:
@@ -46,9 +127,20 @@ class Context:
     params: dict[str, float]
 
     def hours_since_procedure(self) -> float | None:
+        """Elapsed hours, not wall-clock: both sides in UTC, because Python subtracts two
+        datetimes sharing one tzinfo by wall clock, which is an hour off across DST."""
         if self.procedure_start is None:
             return None
-        return (self.recorded_at - self.procedure_start).total_seconds() / 3600
+        elapsed = self.recorded_at.astimezone(UTC) - self.procedure_start.astimezone(UTC)
+        return elapsed.total_seconds() / 3600
+
+    def before_procedure_day(self, days: float) -> bool:
+        """Whether the check-in lies before the start of the procedure date + `days` local
+        calendar days ("day 14" is a local date, whatever DST does in between)."""
+        if self.procedure_start is None:
+            return False
+        start = self.procedure_start
+        return self.recorded_at < day_start(start.date() + timedelta(days=days), start.tzinfo)
 
     def pains_since(self, days: float) -> list[int]:
         start = self.recorded_at - timedelta(days=days)
@@ -65,7 +157,7 @@ class Rule:
     source: str
     message: str
     uses: tuple[str, ...]  # the parameters the predicate reads, stored on the alert
-    fires: Predicate
+    fires: Predicate | None  # None: a periodic rule, not evaluated on a check-in
 
 
 def _fever(c: Context) -> bool:
@@ -90,8 +182,13 @@ def _no_relief(c: Context) -> bool:
     hours = c.hours_since_procedure()
     if hours is None or c.pre_procedure_pain is None:
         return False
-    in_window = c.params["no_relief_start_hours"] <= hours < c.params["no_relief_end_days"] * 24
-    return in_window and c.pain_score > c.params["no_relief_max_fraction"] * c.pre_procedure_pain
+    in_window = c.params["no_relief_start_hours"] <= hours and c.before_procedure_day(
+        c.params["no_relief_end_days"]
+    )
+    # Exact arithmetic (0.7 * 3 is 2.0999999999999996 in floats), so whether a score is
+    # "above 70 %" never hangs on binary rounding of whatever fraction a team sets.
+    line = Fraction(str(c.params["no_relief_max_fraction"])) * c.pre_procedure_pain
+    return in_window and c.pain_score > line
 
 
 def _new_fracture(c: Context) -> bool:
@@ -180,14 +277,15 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-# The periodic rule (not evaluated per check-in): see recovery/alerts.py.
+# The periodic rule: it looks at days without check-ins, not at a check-in, so it is evaluated
+# for all patients at once by recovery.alerts.missed_checkins_evaluate (hourly beat task).
 MISSED_CHECKINS = Rule(
     code="missed_checkins",
     severity=Severity.INFO,
     source="default: no check-in on 2 consecutive local days within the first 14 days",
-    message="No check-in for two days in a row. We have let your care team know.",
+    message="We have not had a check-in from you for a few days. Your care team can see this.",
     uses=("missed_checkins_window_days", "missed_checkins_consecutive_days"),
-    fires=lambda c: False,
+    fires=None,
 )
 
 RULES_BY_CODE = {rule.code: rule for rule in (*RULES, MISSED_CHECKINS)}
@@ -208,15 +306,23 @@ def guidance_for(severity: str) -> dict | None:
 
 
 def parameters_for(team_settings: dict | None) -> dict[str, float]:
-    params = dict(DEFAULTS)
-    params.update({k: v for k, v in (team_settings or {}).items() if k in DEFAULTS})
-    return params
+    """The rule parameters of a team: the defaults with its valid overrides."""
+    return {**DEFAULTS, **_valid_overrides(team_settings, DEFAULTS)}
 
 
-def procedure_start(performed_on, tz) -> datetime:
-    return datetime.combine(performed_on, time.min, tzinfo=tz)
+def notification_settings_for(team_settings: dict | None) -> dict[str, float]:
+    return {**NOTIFICATION_DEFAULTS, **_valid_overrides(team_settings, NOTIFICATION_DEFAULTS)}
+
+
+def day_start(day: date, tz) -> datetime:
+    """Midnight at the start of a local date (zoneinfo resolves a DST gap or fold)."""
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def procedure_start(performed_on: date, tz: ZoneInfo) -> datetime:
+    return day_start(performed_on, tz)
 
 
 def evaluate(context: Context) -> list[Rule]:
     """Every rule that fires for this check-in; rules are independent of each other."""
-    return [rule for rule in RULES if rule.fires(context)]
+    return [rule for rule in RULES if rule.fires is not None and rule.fires(context)]

@@ -5,6 +5,7 @@ import functools
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     QuerySet,
@@ -86,6 +87,33 @@ def _patient_rows() -> QuerySet[Patient]:
         # 4 emergency ... 1 info, 0 nothing unresolved (the list's risk order).
         risk_rank=Coalesce(Subquery(top_rank.values("rank")[:1]), 0),
     )
+
+
+# The orderings of a patient list: "risk" (highest open severity, then latest pain) first.
+PATIENT_ORDERINGS = {
+    "risk": [
+        F("risk_rank").desc(),
+        F("latest_pain_score").desc(nulls_last=True),
+        "last_name",
+        "id",
+    ],
+    "last_name": ["last_name", "first_name", "id"],
+    "-last_checkin_at": [F("last_checkin_at").desc(nulls_last=True), "id"],
+}
+
+
+def patient_rows_for(user: User, *, search: str = "", ordering: str = "risk") -> QuerySet[Patient]:
+    """patient_list_for, searched by name or email and ordered: the API list and the dashboard
+    both read patients through here so they agree on who comes first."""
+    queryset = patient_list_for(user)
+    # At most five words, so a pasted paragraph cannot build a query with hundreds of LIKEs.
+    for word in search.split()[:5]:
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(user__email__icontains=word)
+        )
+    return queryset.order_by(*PATIENT_ORDERINGS[ordering])
 
 
 def procedures_for(user: User) -> QuerySet[Procedure]:

@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from outbox.models import OutgoingEmail
 from outbox.services import email_queue
+from reminders import services as reminders
 from tracker.exceptions import Conflict, DomainError
 
 from . import codes, rules
@@ -87,6 +89,10 @@ def enrollment_code_issue(*, patient: Patient) -> str:
     """Void any earlier code, store a new one as a keyed hash and email it to the patient."""
     now = timezone.now()
     patient.enrollment_codes.filter(used_at=None, voided_at=None).update(voided_at=now)
+    # An unsent email with the voided code would only confuse the patient: cancel it.
+    OutgoingEmail.objects.filter(
+        to=patient.user.email, category="enrollment", status=OutgoingEmail.Status.QUEUED
+    ).update(status=OutgoingEmail.Status.CANCELLED)
     code = codes.generate()
     EnrollmentCode.objects.create(
         patient=patient,
@@ -145,6 +151,7 @@ def patient_update(*, patient: Patient, data: dict) -> Patient:
     patient.save()
     if user_fields:
         patient.user.save(update_fields=user_fields)
+    reminders.plan_changed(patient=patient, changed=data, fields=PLAN_FIELDS_OF_PATIENT)
     return patient
 
 
@@ -154,6 +161,7 @@ def patient_update(*, patient: Patient, data: dict) -> Patient:
 @transaction.atomic
 def procedure_record(*, patient: Patient, data: dict) -> Procedure:
     procedure = Procedure.objects.create(patient=patient, **data)
+    reminders.plan_build(procedure=procedure)
     return procedure
 
 
@@ -165,6 +173,7 @@ def procedure_update(*, procedure: Procedure, data: dict) -> Procedure:
     for name, value in data.items():
         setattr(procedure, name, value)
     procedure.save()
+    reminders.plan_changed(patient=procedure.patient, changed=data, fields=PLAN_FIELDS_OF_PROCEDURE)
     return procedure
 
 

@@ -1,11 +1,10 @@
 from django.urls import path
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from .api import views
+from .api import auth, views
 
 urlpatterns = [
-    path("auth/token/", TokenObtainPairView.as_view(), name="token"),
-    path("auth/token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
+    path("auth/token/", auth.LoginView.as_view(), name="token"),
+    path("auth/token/refresh/", auth.RefreshView.as_view(), name="token-refresh"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/activate/", views.ActivateView.as_view(), name="activate"),
     path("me/", views.MeView.as_view(), name="me"),
@@ -27,4 +26,12 @@ urlpatterns = [
     path("procedures/", views.ProcedureListView.as_view(), name="procedure-list"),
     path("procedures/<int:pk>/", views.ProcedureDetailView.as_view(), name="procedure-detail"),
     path("checkins/", views.CheckinListCreateView.as_view(), name="checkin-list"),
+    path("alerts/", views.AlertListView.as_view(), name="alert-list"),
+    path("alerts/<int:pk>/", views.AlertDetailView.as_view(), name="alert-detail"),
+    path(
+        "alerts/<int:pk>/acknowledge/",
+        views.AlertAcknowledgeView.as_view(),
+        name="alert-acknowledge",
+    ),
+    path("alerts/<int:pk>/resolve/", views.AlertResolveView.as_view(), name="alert-resolve"),
 ]

@@ -85,3 +85,13 @@ def celery_worker(transactional_db, smtp_server):
     yield worker
     worker.stop()
     purge_broker(broker)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle and failed-login counters live in the cache (Redis under scripts/test):
+    start every test from zero so one test's requests never throttle another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,10 +1,16 @@
 """One place that maps domain exceptions to HTTP answers (STYLE.md section 4)."""
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -26,6 +32,16 @@ class Conflict(DomainError):
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response({"detail": exc.detail}, status=exc.status_code)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database went away (restart, failover): retryable, nothing was half-written
+        # since every write is one transaction.
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        response = Response(
+            {"detail": "The service is briefly unavailable. Please try again shortly."},
+            status=503,
+        )
+        response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
+        return response
     if isinstance(exc, RequestDataTooBig):
         return Response({"detail": "Request body is too large."}, status=413)
     if isinstance(exc, DjangoValidationError):

@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -44,17 +46,28 @@ INSTALLED_APPS = [
     "outbox",
     "recovery",
     "reminders",
+    "interop",
+    "dashboard",
+    "notifications",
+    "audit",
 ]
 
 MIDDLEWARE = [
+    "tracker.middleware.RequestIdMiddleware",
+    "tracker.logging.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Serves the dashboard's own CSS and JS under gunicorn too: nothing comes from outside.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.middleware.BodySizeLimitMiddleware",
+    "tracker.middleware.NullCharacterQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tracker.middleware.DatabaseUnavailableMiddleware",
+    "audit.middleware.PatientAccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -101,6 +114,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+WHITENOISE_USE_FINDERS = True  # no collectstatic step needed to serve the app's static files
 LOGIN_URL = "/dashboard/login/"
 
 # Request bodies are at most 64 KiB (API.md); tracker.middleware answers 413 past that.
@@ -146,6 +161,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
 else:
@@ -175,6 +191,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Alerts (PROTOCOL.md section 4). How often beat looks for due re-sends of unacknowledged
+# urgent/emergency alerts, for teams whose daily warnings digest hour has come, and for missed
+# check-ins. The re-send delays and the digest hour themselves are per-team settings
+# (recovery/rules.py); these are only how finely beat looks. Tests shorten them.
+ALERT_ESCALATION_SWEEP_SECONDS = env.float("ALERT_ESCALATION_SWEEP_SECONDS", default=60.0)
+ALERT_DIGEST_SWEEP_SECONDS = env.float("ALERT_DIGEST_SWEEP_SECONDS", default=300.0)
+MISSED_CHECKINS_SWEEP_SECONDS = env.float("MISSED_CHECKINS_SWEEP_SECONDS", default=3600.0)
+CELERY_BEAT_SCHEDULE |= {
+    "alert-escalations": {
+        "task": "notifications.tasks.alert_escalations_task",
+        "schedule": ALERT_ESCALATION_SWEEP_SECONDS,
+    },
+    "warning-digests": {
+        "task": "notifications.tasks.warning_digests_task",
+        "schedule": ALERT_DIGEST_SWEEP_SECONDS,
+    },
+    "missed-checkins": {
+        "task": "recovery.tasks.missed_checkins_task",
+        "schedule": MISSED_CHECKINS_SWEEP_SECONDS,
+    },
+}
+
 # DRF
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -182,7 +220,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["tracker.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "tracker.pagination.Pagination",
     "PAGE_SIZE": 50,
@@ -220,9 +258,65 @@ SPECTACULAR_SETTINGS = {
 # Enrollment codes: single use, valid this long, stored only as a keyed hash.
 ENROLLMENT_CODE_DAYS = 14
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+# Logs: JSON lines with a request id (tracker/logging.py); LOG_FORMAT=text for a terminal.
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", default="INFO"), fmt=env.str("LOG_FORMAT", default="json")
+)
+
+# --- Trust: audit, abuse limits, production hardening ---------------------------------------
+
+# How many reverse proxies of ours stand in front of the app. X-Forwarded-For is believed
+# only this deep; 0 (the default) ignores it, since any client can send it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Abuse limits (tracker/throttling.py), through the shared cache so every worker counts
+# together. "N/second|minute|hour|day"; raise them for benchmarks.
+THROTTLE_RATES = {
+    "login": env.str("THROTTLE_LOGIN_RATE", default="20/min"),
+    "token_refresh": env.str("THROTTLE_REFRESH_RATE", default="30/min"),
+    "activate": env.str("THROTTLE_ACTIVATE_RATE", default="10/min"),
+    "checkin": env.str("THROTTLE_CHECKIN_RATE", default="30/min"),
 }
+
+# The FHIR export (interop/): its operation paths in the OpenAPI schema keep their "$".
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "interop.schema.fhir_operation_paths",
+]
+# Reminders' kind and status share their field names with the audit record's kind and the
+# alert's status; name them after their model so the schema reads ReminderKind/ReminderStatus.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "ReminderKindEnum": "reminders.plan.Kind",
+    "ReminderStatusEnum": "reminders.models.Reminder.Status",
+}
+# Reminders (reminders/): how often beat wakes the dispatcher, how long a handed-out reminder
+# may stay unfinished before it is handed out again (longer than CELERY_TASK_TIME_LIMIT, so a
+# live send is never doubled), SMTP retries, and how late a reminder may still go out.
+REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
+REMINDER_DISPATCH_BATCH = env.int("REMINDER_DISPATCH_BATCH", default=200)
+REMINDER_LEASE_SECONDS = env.float("REMINDER_LEASE_SECONDS", default=300.0)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_RETRY_BASE_SECONDS = env.float("REMINDER_RETRY_BASE_SECONDS", default=60.0)
+REMINDER_LATE_LIMIT_HOURS = env.float("REMINDER_LATE_LIMIT_HOURS", default=24.0)
+CELERY_BEAT_SCHEDULE["reminders-dispatch"] = {
+    "task": "reminders.tasks.reminders_dispatch_task",
+    "schedule": REMINDER_DISPATCH_SECONDS,
+}
+# Failed logins: after this many failures for one account (or one address) within the
+# memory window, each further failure doubles a wait (from the base, up to the cap) during
+# which that account (address) cannot log in. Never a permanent lock-out.
+LOGIN_FAILURES_FREE_PER_ACCOUNT = env.int("LOGIN_FAILURES_FREE_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_FREE_PER_ADDRESS = env.int("LOGIN_FAILURES_FREE_PER_ADDRESS", default=20)
+LOGIN_BACKOFF_BASE_SECONDS = env.int("LOGIN_BACKOFF_BASE_SECONDS", default=30)
+LOGIN_BACKOFF_MAX_SECONDS = env.int("LOGIN_BACKOFF_MAX_SECONDS", default=900)
+LOGIN_FAILURE_MEMORY_SECONDS = env.int("LOGIN_FAILURE_MEMORY_SECONDS", default=3600)
+
+# A request that lost the database answers 503 with this Retry-After.
+DATABASE_UNAVAILABLE_RETRY_AFTER = 5
+
+# Production: HTTPS-only cookies and HSTS are above; these finish `check --deploy`.
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Workers log through LOGGING above (JSON, with the request id that queued the task).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,5 +1,6 @@
 """Strict JSON types at the boundary (API.md: "7", 7.5, 7.0 and true are not integers)."""
 
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 
@@ -39,14 +40,23 @@ class StrictDateField(serializers.DateField):
 
 
 class AwareDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 date-time that must carry an offset; a naive one is ambiguous."""
+    """An ISO 8601 date-time that must carry an offset; a naive one is ambiguous.
+
+    DRF's own parsing cannot tell: with or without default_timezone it makes a naive value
+    aware (or an aware one naive) before we could look, so parse first and check the offset.
+    """
 
     default_error_messages = {"naive": "Date-time must carry a UTC offset."}
 
     def to_internal_value(self, value):
         if not isinstance(value, str):
             self.fail("invalid", format="ISO 8601 with offset")
-        parsed = serializers.DateTimeField(default_timezone=None).to_internal_value(value)
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:  # well formed but impossible, e.g. 25:00 or 30 February
+            parsed = None
+        if parsed is None:
+            self.fail("invalid", format="ISO 8601 with offset")
         if parsed.tzinfo is None or parsed.utcoffset() is None:
             self.fail("naive")
-        return parsed
+        return self.enforce_timezone(parsed)  # to UTC; "overflow" near year 1 or 9999

@@ -6,7 +6,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import User
-from recovery.choices import VERTEBRAL_LEVELS, Cause, ProcedureType, Symptom
+from recovery.choices import SEVERITY_RANK, VERTEBRAL_LEVELS, Cause, ProcedureType, Symptom
 from recovery.models import Alert, CheckIn, Patient, Procedure, validate_timezone
 
 from .fields import (
@@ -155,7 +155,12 @@ class PatientPatchSerializer(PatientInputSerializer):
 
 class ProcedureSerializer(serializers.ModelSerializer):
     lifting_restriction_until = serializers.DateField(read_only=True)
-    height_loss_percent = serializers.FloatField(allow_null=True)
+    height_loss_percent = serializers.FloatField(allow_null=True, min_value=0, max_value=100)
+    vertebral_levels = serializers.ListField(
+        child=serializers.ChoiceField(choices=VERTEBRAL_LEVELS)
+    )
+    pre_procedure_pain = serializers.IntegerField(min_value=0, max_value=10)
+    lifting_restriction_days = serializers.IntegerField(min_value=1, max_value=90)
 
     class Meta:
         model = Procedure
@@ -189,6 +194,10 @@ class ProcedureInputSerializer(serializers.Serializer):
     )
     fracture_date = StrictDateField(required=False, allow_null=True)
     lifting_restriction_days = StrictIntegerField(min_value=1, max_value=90, required=False)
+
+    def validate_height_loss_percent(self, value):
+        # Stored with two decimals: answer what a later GET will read, not the raw float.
+        return None if value is None else round(value, 2)
 
     def validate_vertebral_levels(self, value):
         if len(set(value)) != len(value):
@@ -262,6 +271,11 @@ class GuidanceSerializer(serializers.Serializer):
 
 
 class CheckInSerializer(serializers.ModelSerializer):
+    # Declared so the schema shows the contract's ranges and codes, not the column types.
+    pain_score = serializers.IntegerField(min_value=0, max_value=10)
+    temperature_c = serializers.FloatField(min_value=34.0, max_value=43.0, allow_null=True)
+    symptoms = serializers.ListField(child=serializers.ChoiceField(choices=Symptom.choices))
+
     class Meta:
         model = CheckIn
         fields = ["id", "recorded_at", "pain_score", "temperature_c", "symptoms", "notes"]
@@ -277,7 +291,10 @@ class CheckInResultSerializer(CheckInSerializer):
         fields = [*CheckInSerializer.Meta.fields, "alerts", "guidance"]
 
     def get_alerts(self, checkin) -> AlertBriefSerializer(many=True):
-        return AlertBriefSerializer(self.context["alerts"], many=True).data
+        # One order for the first answer and for a replay (which reads the alerts back from
+        # the database): most severe first, then oldest, so "the same representation" holds.
+        alerts = sorted(self.context["alerts"], key=lambda a: (-SEVERITY_RANK[a.severity], a.pk))
+        return AlertBriefSerializer(alerts, many=True).data
 
     def get_guidance(self, checkin) -> GuidanceSerializer(allow_null=True):
         return self.context["guidance"]
@@ -314,14 +331,19 @@ class AlertResolveSerializer(serializers.Serializer):
 # --- Accounts ------------------------------------------------------------------------------
 
 
+class TeamBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=User.Role.choices)
     first_name = serializers.CharField()
     last_name = serializers.CharField()
-    patient_id = serializers.IntegerField(required=False)
-    teams = serializers.ListField(child=serializers.DictField(), required=False)
+    patient_id = serializers.IntegerField(required=False, help_text="Patients only.")
+    teams = TeamBriefSerializer(many=True, required=False, help_text="Clinicians only.")
 
 
 class ActivateSerializer(serializers.Serializer):

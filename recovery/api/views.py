@@ -1,8 +1,7 @@
 """Thin views: a serializer validates, a service decides, a serializer renders."""
 
-from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -12,9 +11,13 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from recovery import selectors, services
+from recovery.api.errors import email_taken_is_a_field_error, weak_password_is_a_field_error
+from recovery.models import CheckIn, Procedure
 from recovery.permissions import ClinicianWrites, IsClinician, IsPatient, IsPatientOrClinician
+from tracker.throttling import PostThrottle, ScopedThrottle
 
 from . import serializers as s
+from .filters import AlertFilter
 
 # --- Accounts ------------------------------------------------------------------------------
 
@@ -45,13 +48,16 @@ def token_pair(user) -> dict:
 class ActivateView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "activate"
 
     @extend_schema(request=s.ActivateSerializer, responses=s.TokenPairSerializer)
     def post(self, request):
         data = s.ActivateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            user = services.enrollment_activate(**data.validated_data)
+            with weak_password_is_a_field_error():
+                user = services.enrollment_activate(**data.validated_data)
         except services.InvalidEnrollmentCode as exc:
             raise ValidationError({"code": [exc.detail]}) from None
         return Response(token_pair(user))
@@ -74,33 +80,17 @@ class LogoutView(APIView):
 
 # --- Patients ------------------------------------------------------------------------------
 
-ORDERINGS = {
-    "risk": [
-        F("risk_rank").desc(),
-        F("latest_pain_score").desc(nulls_last=True),
-        "last_name",
-        "id",
-    ],
-    "last_name": ["last_name", "first_name", "id"],
-    "-last_checkin_at": [F("last_checkin_at").desc(nulls_last=True), "id"],
-}
+ORDERINGS = selectors.PATIENT_ORDERINGS
 
 
 def patient_rows(request):
     """The caller's patients, searched and ordered as the list and the dashboard ask."""
-    queryset = selectors.patient_list_for(request.user)
-    search = request.query_params.get("search", "").strip()
-    if search:
-        for word in search.split()[:5]:
-            queryset = queryset.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(user__email__icontains=word)
-            )
     ordering = request.query_params.get("ordering", "risk")
     if ordering not in ORDERINGS:
         raise ValidationError({"ordering": [f"Choose one of: {', '.join(ORDERINGS)}."]})
-    return queryset.order_by(*ORDERINGS[ordering])
+    return selectors.patient_rows_for(
+        request.user, search=request.query_params.get("search", "").strip(), ordering=ordering
+    )
 
 
 def scoped_patient(request, pk) -> "services.Patient":
@@ -129,9 +119,10 @@ class PatientListCreateView(generics.ListCreateAPIView):
             data=request.data, context={"teams": selectors.teams_for(request.user)}
         )
         data.is_valid(raise_exception=True)
-        patient, code = services.patient_enroll(
-            team=data.validated_data.pop("team"), data=data.validated_data
-        )
+        with email_taken_is_a_field_error(data.validated_data["email"]):
+            patient, code = services.patient_enroll(
+                team=data.validated_data.pop("team"), data=data.validated_data
+            )
         row = selectors.patient_list_for(request.user).get(pk=patient.pk)
         row.enrollment_code = code
         return Response(s.PatientCreatedSerializer(row).data, status=status.HTTP_201_CREATED)
@@ -155,7 +146,8 @@ class PatientDetailView(generics.RetrieveAPIView):
             context={"teams": selectors.teams_for(request.user)},
         )
         data.is_valid(raise_exception=True)
-        services.patient_update(patient=patient, data=data.validated_data)
+        with email_taken_is_a_field_error(data.validated_data.get("email")):
+            services.patient_update(patient=patient, data=data.validated_data)
         return Response(s.PatientSerializer(self.get_queryset().get(pk=pk)).data)
 
 
@@ -177,6 +169,7 @@ class EnrollmentCodeView(APIView):
 class PatientProceduresView(generics.ListCreateAPIView):
     permission_classes = [IsClinician]
     serializer_class = s.ProcedureSerializer
+    queryset = Procedure.objects.none()  # names the model for the schema; never served
 
     def get_queryset(self):
         patient = scoped_patient(self.request, self.kwargs["pk"])
@@ -223,6 +216,8 @@ class ProcedureDetailView(generics.RetrieveAPIView):
 
 class CheckinListCreateView(generics.ListAPIView):
     permission_classes = [IsPatient]
+    throttle_classes = [PostThrottle]
+    throttle_scope = "checkin"
     serializer_class = s.CheckInSerializer
 
     def get_queryset(self):
@@ -230,7 +225,11 @@ class CheckinListCreateView(generics.ListAPIView):
 
     @extend_schema(
         request=s.CheckInInputSerializer,
-        responses={201: s.CheckInResultSerializer, 200: s.CheckInResultSerializer},
+        responses={
+            201: s.CheckInResultSerializer,
+            200: OpenApiResponse(s.CheckInResultSerializer, "A replay: the same id and body."),
+            409: OpenApiResponse(description="The same id with a different body."),
+        },
     )
     def post(self, request):
         patient = request.user.patient
@@ -246,7 +245,59 @@ class CheckinListCreateView(generics.ListAPIView):
 class PatientCheckinsView(generics.ListAPIView):
     permission_classes = [IsClinician]
     serializer_class = s.CheckInSerializer
+    queryset = CheckIn.objects.none()  # names the model for the schema; never served
 
     def get_queryset(self):
         patient = scoped_patient(self.request, self.kwargs["pk"])
         return patient.checkins.order_by("-recorded_at")
+
+
+# --- Alerts --------------------------------------------------------------------------------
+
+
+class AlertListView(generics.ListAPIView):
+    """The alerts of the clinician's teams, newest first (API.md "Alerts")."""
+
+    permission_classes = [IsClinician]
+    serializer_class = s.AlertSerializer
+    filterset_class = AlertFilter
+
+    def get_queryset(self):
+        return selectors.alerts_for(self.request.user).order_by("-created_at", "-id")
+
+
+class AlertDetailView(generics.RetrieveAPIView):
+    permission_classes = [IsClinician]
+    serializer_class = s.AlertSerializer
+
+    def get_queryset(self):
+        return selectors.alerts_for(self.request.user)
+
+
+class AlertAcknowledgeView(generics.GenericAPIView):
+    permission_classes = [IsClinician]
+    serializer_class = s.AlertSerializer
+
+    def get_queryset(self):
+        return selectors.alerts_for(self.request.user)
+
+    @extend_schema(request=None, responses={200: s.AlertSerializer, 409: None})
+    def post(self, request, pk):
+        alert = services.alert_acknowledge(alert=self.get_object(), by=request.user)
+        return Response(s.AlertSerializer(alert).data)
+
+
+class AlertResolveView(generics.GenericAPIView):
+    permission_classes = [IsClinician]
+    serializer_class = s.AlertSerializer
+
+    def get_queryset(self):
+        return selectors.alerts_for(self.request.user)
+
+    @extend_schema(request=s.AlertResolveSerializer, responses={200: s.AlertSerializer, 409: None})
+    def post(self, request, pk):
+        alert = self.get_object()
+        data = s.AlertResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        alert = services.alert_resolve(alert=alert, by=request.user, **data.validated_data)
+        return Response(s.AlertSerializer(alert).data)

@@ -1,0 +1,39 @@
+"""Small display helpers for the dashboard templates."""
+
+from django import template
+
+register = template.Library()
+
+# Clinician-facing names of the warning-sign rules (PROTOCOL.md section 4).
+RULE_LABELS = {
+    "fever": "Fever or chills",
+    "leg_neuro": "Leg numbness or weakness",
+    "embolism_signs": "Embolism signs",
+    "cauda_equina_signs": "Cauda equina signs",
+    "site_infection": "Procedure-site redness or swelling",
+    "worsening_pain": "Worsening pain",
+    "no_relief": "No pain relief",
+    "new_fracture_suspected": "New fracture suspected",
+    "missed_checkins": "Missed check-ins",
+}
+
+
+@register.filter
+def code_label(code: str) -> str:
+    """A contract code as words: "leg_numbness" -> "leg numbness"."""
+    return str(code).replace("_", " ")
+
+
+@register.filter
+def rule_label(code: str) -> str:
+    return RULE_LABELS.get(code, code_label(code).capitalize())
+
+
+@register.filter
+def display(obj, name: str) -> str:
+    """obj.get_<name>_display() when the model has choices for it, else the code as words.
+
+    The reminders app is built separately, so its model may or may not declare choices."""
+    method = getattr(obj, f"get_{name}_display", None)
+    value = method() if callable(method) else getattr(obj, name, "")
+    return code_label(value)

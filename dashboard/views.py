@@ -1,0 +1,211 @@
+"""The care-team dashboard: server-rendered pages for clinicians, behind a session login.
+
+Every page reads through recovery.selectors / dashboard.selectors with request.user, so it
+sees exactly what the API shows that clinician; anything else is a 404."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.decorators import audit_patient_access
+from audit.services import access_record
+from recovery import selectors as recovery_selectors
+from recovery import services
+from recovery.models import Patient
+from tracker import pipeline
+
+from . import charts, selectors
+from .forms import AlertResolveForm
+
+PAGE_SIZE = 50
+SEARCH_MAX_CHARS = 200
+
+
+def clinician_required(view):
+    """Anonymous: to the login page. Signed in but not a clinician: a 403 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_clinician:
+            return render(request, "dashboard/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def pipeline_reasons(
+    status: dict, *, limit_seconds: int = pipeline.STALL_LIMIT_SECONDS
+) -> list[str]:
+    """Why the banner shows, in words, from the figures /health/ reports."""
+    reasons = []
+    beat_age = status["beat_age_seconds"]
+    if beat_age is None:
+        reasons.append("The scheduler (Celery beat) has not reported in yet.")
+    elif beat_age > limit_seconds:
+        reasons.append(f"The scheduler (Celery beat) last ran {beat_age // 60} minutes ago.")
+    urgent_age = status["oldest_undelivered_urgent_seconds"]
+    if urgent_age is not None and urgent_age > limit_seconds:
+        reasons.append(
+            f"An urgent or emergency email has waited {urgent_age // 60} minutes to be sent."
+        )
+    reminders_age = status["reminders_age_seconds"]
+    if reminders_age is None:
+        reasons.append("The reminder dispatcher has not reported in yet.")
+    elif reminders_age > pipeline.reminders_stall_limit_seconds(limit_seconds):
+        reasons.append(f"The reminder dispatcher last ran {reminders_age // 60} minutes ago.")
+    return reasons
+
+
+def page(request, template: str, context: dict, *, nav: str = "", status: int = 200):
+    """Render a dashboard page with the pipeline banners: the same figures as /health/, and
+    what could not be delivered (with the reasons, for the clinician's own teams)."""
+    figures = pipeline.pipeline_status()
+    stalled = figures["stalled"]
+    context = {
+        **context,
+        "nav": nav,
+        "pipeline": figures,
+        "pipeline_stalled": stalled,
+        "pipeline_reasons": pipeline_reasons(figures) if stalled else [],
+        # Asked only when something failed, so a healthy page costs no extra query.
+        "pipeline_failures": pipeline.latest_failures_for(request.user)
+        if figures["failed_notifications"]
+        else None,
+    }
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@clinician_required
+def patient_list(request):
+    search = request.GET.get("search", "").strip()[:SEARCH_MAX_CHARS]
+    rows = selectors.patient_page_rows_for(request.user, search=search)
+    # get_page: a missing, malformed or too large page number shows a valid page, never a 500.
+    patients = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for patient in patients:
+        patient.days_since_procedure = selectors.days_since_procedure(patient)
+    access_record(
+        actor=request.user,
+        patient_ids=[patient.pk for patient in patients],
+        action="dashboard-patients",
+        request=request,
+    )
+    return page(
+        request,
+        "dashboard/patient_list.html",
+        {
+            "patients": patients,
+            "search": search,
+            "summary": selectors.dashboard_summary_for(request.user),
+        },
+        nav="patients",
+    )
+
+
+@require_GET
+@clinician_required
+@audit_patient_access(kwarg="pk", action="dashboard-patient")
+def patient_detail(request, pk: int):
+    try:
+        record = selectors.patient_record_get(request.user, pk=pk)
+    except Patient.DoesNotExist:
+        raise Http404("No such patient.") from None
+    now = timezone.now()
+    tz = record.patient.tz
+    return page(
+        request,
+        "dashboard/patient_detail.html",
+        {
+            "record": record,
+            "patient": record.patient,
+            "pain_chart": charts.pain_chart(
+                checkins=record.checkins, procedures=record.procedures, tz=tz, now=now
+            ),
+            "temperature_chart": charts.temperature_chart(
+                checkins=record.checkins,
+                procedures=record.procedures,
+                tz=tz,
+                now=now,
+                fever_threshold_c=record.fever_threshold_c,
+            ),
+            "checkins_newest_first": list(reversed(record.checkins)),
+        },
+        nav="patients",
+    )
+
+
+@require_GET
+@clinician_required
+def alert_inbox(request):
+    alerts = Paginator(selectors.alert_inbox_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    access_record(
+        actor=request.user,
+        patient_ids=[alert.patient_id for alert in alerts],
+        action="dashboard-alerts",
+        request=request,
+    )
+    return page(request, "dashboard/alert_inbox.html", {"alerts": alerts}, nav="alerts")
+
+
+def _back(request):
+    """Where the form came from (only a path on this site), else the inbox."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(reverse("dashboard:alerts"))
+
+
+@require_POST
+@clinician_required
+def alert_acknowledge(request, pk: int):
+    alert = get_object_or_404(recovery_selectors.alerts_for(request.user), pk=pk)
+    try:
+        services.alert_acknowledge(alert=alert, by=request.user)
+    except services.AlreadyResolved as exc:
+        messages.error(request, exc.detail)
+    else:
+        access_record(
+            actor=request.user,
+            patient_ids=[alert.patient_id],
+            action="dashboard-alert-acknowledge",
+            request=request,
+        )
+        messages.success(request, f"Alert for {alert.patient.initials} acknowledged.")
+    return _back(request)
+
+
+@require_POST
+@clinician_required
+def alert_resolve(request, pk: int):
+    alert = get_object_or_404(recovery_selectors.alerts_for(request.user), pk=pk)
+    form = AlertResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "To resolve an alert, write a note (at most 2000 characters).")
+        return _back(request)
+    try:
+        services.alert_resolve(alert=alert, by=request.user, note=form.cleaned_data["note"])
+    except services.AlreadyResolved as exc:
+        messages.error(request, exc.detail)
+    else:
+        access_record(
+            actor=request.user,
+            patient_ids=[alert.patient_id],
+            action="dashboard-alert-resolve",
+            request=request,
+        )
+        messages.success(request, f"Alert for {alert.patient.initials} resolved.")
+    return _back(request)

@@ -1,0 +1,276 @@
+"""Telling the care team: the first email of an urgent or emergency alert, its re-sends while
+nobody acknowledges it, and the daily digest of warnings (PROTOCOL.md section 4).
+
+Every email is an outbox row written in the transaction that decided to send it, next to a row
+here that makes it happen once; the broker only carries wake-ups after commit, and the outbox
+sweeper re-wakes anything a lost message left behind. Emails carry the patient's initials, the
+severity and a dashboard link, nothing clinical.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from outbox import emails
+from outbox.models import OutgoingEmail
+from outbox.services import email_queue, outgoing_emails_wake_on_commit
+from recovery.choices import AlertStatus, Severity
+from recovery.models import Alert, CareTeam, Patient
+from recovery.rules import notification_settings_for
+
+from .models import AlertNotification, WarningDigest
+
+logger = logging.getLogger(__name__)
+
+NOTIFIED_SEVERITIES = (Severity.URGENT, Severity.EMERGENCY)
+ALERT_TEMPLATE = "notifications/email/alert"
+DIGEST_TEMPLATE = "notifications/email/digest"
+
+
+def dashboard_link(patient_id: int) -> str:
+    return f"{settings.SITE_URL}/dashboard/patients/{patient_id}/"
+
+
+def repeat_interval(severity: str, team_settings: dict) -> timedelta:
+    key = "emergency_repeat_minutes" if severity == Severity.EMERGENCY else "urgent_repeat_minutes"
+    return timedelta(minutes=team_settings[key])
+
+
+def _alert_context(*, alert: Alert, patient: Patient, round_: int) -> dict:
+    # Deliberately no rule, message, symptom or name: email is not a safe place for them.
+    return {
+        "initials": patient.initials,
+        "severity": alert.severity,
+        "link": dashboard_link(patient.pk),
+        "round": round_,
+    }
+
+
+def team_clinicians(team: CareTeam) -> list[User]:
+    return list(team.clinicians.filter(is_active=True).order_by("pk"))
+
+
+def clinicians_by_team(team_ids) -> dict[int, list[User]]:
+    """The active clinicians of several teams in one query, keyed by team id."""
+    members: dict[int, list[User]] = defaultdict(list)
+    memberships = (
+        CareTeam.clinicians.through.objects.filter(careteam_id__in=team_ids, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for membership in memberships:
+        members[membership.careteam_id].append(membership.user)
+    return members
+
+
+def alerts_notify(*, alerts: list[Alert]) -> list[OutgoingEmail]:
+    """Email every clinician of the team about each newly opened urgent or emergency alert.
+
+    Called inside the check-in's transaction: the rows commit with the alert or not at all,
+    and the broker hears of them only after commit.
+    """
+    new = [
+        alert
+        for alert in alerts
+        if getattr(alert, "newly_opened", False) and alert.severity in NOTIFIED_SEVERITIES
+    ]
+    if not new:
+        return []
+    now = timezone.now()
+    queued: list[OutgoingEmail] = []
+    rows: list[AlertNotification] = []
+    for alert in new:
+        patient = alert.patient
+        team = patient.team
+        team_settings = notification_settings_for(team.rule_settings)
+        clinicians = team_clinicians(team)
+        if not clinicians:
+            logger.error("alert %s: team %s has no active clinician to email", alert.pk, team.pk)
+        for clinician in clinicians:
+            email = email_queue(
+                to=clinician.email,
+                template=ALERT_TEMPLATE,
+                context=_alert_context(alert=alert, patient=patient, round_=0),
+                category=f"alert-{alert.severity}",
+                urgent=True,
+                wake=False,  # one wake-up for all of them below
+            )
+            queued.append(email)
+            rows.append(AlertNotification(alert=alert, clinician=clinician, round=0, email=email))
+        alert.notified_at = now
+        alert.escalations_sent = 0
+        alert.next_escalation_at = (
+            now + repeat_interval(alert.severity, team_settings)
+            if team_settings["repeat_max"] > 0
+            else None
+        )
+        alert.save(update_fields=["notified_at", "escalations_sent", "next_escalation_at"])
+    AlertNotification.objects.bulk_create(rows)
+    outgoing_emails_wake_on_commit([email.pk for email in queued])
+    return queued
+
+
+def _email_row(*, to: str, template: str, context: dict, category: str, urgent: bool):
+    subject, text, html = emails.render(template, context)
+    return OutgoingEmail(
+        to=to, subject=subject, body_text=text, body_html=html, category=category, urgent=urgent
+    )
+
+
+def escalations_send(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Re-send the email of every open urgent or emergency alert whose re-send is due.
+
+    A constant number of queries whatever the number of alerts: lock the due alerts (skipping
+    any another run holds), read their teams' clinicians, then bulk-insert the emails and their
+    notification rows and bulk-update the alerts. The alert's own counter and next due time
+    move in the same transaction, so a second run finds nothing due and sends nothing.
+    Returns the number of emails queued.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Alert.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status=AlertStatus.OPEN,
+                severity__in=NOTIFIED_SEVERITIES,
+                next_escalation_at__lte=now,
+            )
+            .select_related("patient__team")
+            .order_by("next_escalation_at")[:batch]
+        )
+        if not due:
+            return 0
+        members = clinicians_by_team({alert.patient.team_id for alert in due})
+
+        queued: list[OutgoingEmail] = []
+        pending: list[tuple[Alert, User, int]] = []
+        for alert in due:
+            team = alert.patient.team
+            team_settings = notification_settings_for(team.rule_settings)
+            round_ = alert.escalations_sent + 1
+            for clinician in members[team.pk]:
+                queued.append(
+                    _email_row(
+                        to=clinician.email,
+                        template=ALERT_TEMPLATE,
+                        context=_alert_context(alert=alert, patient=alert.patient, round_=round_),
+                        category=f"alert-{alert.severity}",
+                        urgent=True,
+                    )
+                )
+                pending.append((alert, clinician, round_))
+            alert.escalations_sent = round_
+            if round_ >= team_settings["repeat_max"]:
+                alert.next_escalation_at = None
+            else:
+                # Keep the rhythm of the schedule, but after an outage wait a full interval
+                # rather than sending the missed re-sends in a burst.
+                interval = repeat_interval(alert.severity, team_settings)
+                following = alert.next_escalation_at + interval
+                alert.next_escalation_at = following if following > now else now + interval
+        OutgoingEmail.objects.bulk_create(queued)
+        AlertNotification.objects.bulk_create(
+            AlertNotification(alert=alert, clinician=clinician, round=round_, email=email)
+            for (alert, clinician, round_), email in zip(pending, queued, strict=True)
+        )
+        Alert.objects.bulk_update(due, ["escalations_sent", "next_escalation_at"])
+        outgoing_emails_wake_on_commit([email.pk for email in queued])
+    logger.info("escalation: %s alerts, %s emails", len(due), len(queued))
+    return len(queued)
+
+
+def digests_send(*, now: datetime | None = None) -> int:
+    """Send each clinician the day's digest of open warnings, at the team's digest hour.
+
+    Idempotent per (clinician, team, local date): the digest row is written whether or not
+    there was anything to send, under a lock on the team row, so a second run or a concurrent
+    one finds the row and sends nothing. A constant number of queries. Returns the number of
+    emails queued.
+    """
+    now = now or timezone.now()
+    due: dict[int, tuple[CareTeam, object]] = {}
+    for team in CareTeam.objects.all():
+        local = now.astimezone(team.tz)
+        if local.hour >= notification_settings_for(team.rule_settings)["digest_hour"]:
+            due[team.pk] = (team, local.date())
+    if not due:
+        return 0
+    with transaction.atomic():
+        locked = set(
+            CareTeam.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=due)
+            .values_list("pk", flat=True)
+        )
+        if not locked:
+            return 0
+        done = set(
+            WarningDigest.objects.filter(
+                team__in=locked, local_date__in={due[pk][1] for pk in locked}
+            ).values_list("team_id", "clinician_id", "local_date")
+        )
+        members = clinicians_by_team(locked)
+        warnings = defaultdict(list)
+        for alert in (
+            Alert.objects.filter(
+                patient__team__in=locked, status=AlertStatus.OPEN, severity=Severity.WARNING
+            )
+            .select_related("patient")
+            .order_by("patient_id", "pk")
+        ):
+            warnings[alert.patient.team_id].append(alert)
+
+        digests: list[WarningDigest] = []
+        queued: list[OutgoingEmail] = []
+        for team_id in sorted(locked):
+            local_date = due[team_id][1]
+            alerts = warnings[team_id]
+            for clinician in members[team_id]:
+                if (team_id, clinician.pk, local_date) in done:
+                    continue
+                digest = WarningDigest(
+                    clinician=clinician,
+                    team_id=team_id,
+                    local_date=local_date,
+                    alert_count=len(alerts),
+                )
+                if alerts:
+                    digest.email = _email_row(
+                        to=clinician.email,
+                        template=DIGEST_TEMPLATE,
+                        context=_digest_context(alerts=alerts, local_date=local_date),
+                        category="warning-digest",
+                        urgent=False,
+                    )
+                    queued.append(digest.email)
+                digests.append(digest)
+        OutgoingEmail.objects.bulk_create(queued)
+        WarningDigest.objects.bulk_create(digests)
+        outgoing_emails_wake_on_commit([email.pk for email in queued])
+    logger.info("digest: %s digests, %s emails", len(digests), len(queued))
+    return len(queued)
+
+
+def _digest_context(*, alerts: list[Alert], local_date) -> dict:
+    per_patient: dict[int, dict] = {}
+    for alert in alerts:
+        row = per_patient.setdefault(
+            alert.patient_id,
+            {
+                "initials": alert.patient.initials,
+                "link": dashboard_link(alert.patient_id),
+                "count": 0,
+            },
+        )
+        row["count"] += 1
+    return {
+        "date": local_date.isoformat(),
+        "patients": list(per_patient.values()),
+        "alert_count": len(alerts),
+    }

@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from outbox.services import heartbeat_record
+
+from . import services
+
+
+@shared_task(ignore_result=True)
+def alert_escalations_task() -> None:
+    heartbeat_record(name="alert-escalations")
+    services.escalations_send()
+
+
+@shared_task(ignore_result=True)
+def warning_digests_task() -> None:
+    heartbeat_record(name="warning-digests")
+    services.digests_send()

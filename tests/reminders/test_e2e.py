@@ -1,0 +1,201 @@
+"""Reminders through beat, a real worker on Redis and a real SMTP server on loopback."""
+
+import asyncio
+import datetime as dt
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from recovery.services import procedure_record
+from reminders.models import Reminder
+from reminders.tasks import reminder_send_task
+from tests.factories import PatientFactory
+from tests.support.smtp import Inbox, SmtpServer
+
+pytestmark = pytest.mark.e2e
+
+
+def planned_patient(team, email="walt@patient.test"):
+    """A patient whose plan starts today: every reminder is in the future until we say."""
+    patient = PatientFactory(team=team, first_name="Walt", user__email=email)
+    procedure = procedure_record(
+        patient=patient,
+        data={
+            "procedure_type": "vertebroplasty",
+            "performed_on": timezone.now().date(),
+            "vertebral_levels": ["T12"],
+            "cause": "osteoporosis",
+            "pre_procedure_pain": 7,
+        },
+    )
+    return patient, procedure
+
+
+def make_due(procedure, count: int) -> list[int]:
+    """Bring the first `count` reminders' due time to a minute ago (the rest stay future)."""
+    ids = list(
+        procedure.reminders.exclude(kind="checkin")
+        .order_by("due_at", "kind")
+        .values_list("pk", flat=True)[:count]
+    )
+    Reminder.objects.filter(pk__in=ids).update(due_at=timezone.now() - dt.timedelta(minutes=1))
+    return ids
+
+
+def reminder_ids(messages) -> Counter:
+    return Counter(int(m["X-Reminder-Id"]) for m in messages)
+
+
+def wait_until(predicate, timeout: float = 60.0) -> bool:
+    """A bounded poll on a real worker's progress."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
+def all_sent(ids) -> bool:
+    return Reminder.objects.filter(pk__in=ids, status="sent").count() == len(ids)
+
+
+def test_due_reminders_arrive_once_and_future_ones_do_not(
+    start_worker, smtp_server, team, settings
+):
+    patient, procedure = planned_patient(team)
+    due = make_due(procedure, 3)
+    start_worker(smtp_server.port)
+    assert wait_until(lambda: all_sent(due)), list(procedure.reminders.values("pk", "status"))
+    time.sleep(3)  # three more dispatcher ticks: nothing else may go out
+    messages = smtp_server.inbox.wait_for(3)
+    assert reminder_ids(messages) == Counter({pk: 1 for pk in due})
+    message = messages[0]
+    assert message["To"] == "walt@patient.test"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Unsubscribe"].strip().startswith(f"<{settings.SITE_URL}/unsubscribe/")
+    assert "Walt" in message.get_body(("plain",)).get_content()
+    assert "Walt" in message.get_body(("html",)).get_content()
+    future = procedure.reminders.exclude(pk__in=due)
+    assert set(future.values_list("status", flat=True)) == {"scheduled"}
+    assert not future.filter(claimed_at__isnull=False).exists()
+
+
+def test_duplicate_send_tasks_send_one_email(start_worker, smtp_server, team):
+    patient, procedure = planned_patient(team)
+    [pk] = make_due(procedure, 1)
+    # As if the dispatcher had handed it out, then the broker delivered the task five times.
+    Reminder.objects.filter(pk=pk).update(claimed_at=timezone.now())
+    for _ in range(5):
+        reminder_send_task.delay(pk)
+    start_worker(smtp_server.port, concurrency=2)
+    assert wait_until(lambda: all_sent([pk]))
+    time.sleep(3)
+    assert reminder_ids(smtp_server.inbox.wait_for(1)) == Counter({pk: 1})
+    assert Reminder.objects.get(pk=pk).attempts == 1
+
+
+def test_smtp_down_then_up_ends_with_each_reminder_sent_once(start_worker, smtp_server, team):
+    patient, procedure = planned_patient(team)
+    due = make_due(procedure, 3)
+    smtp_server.stop()
+    start_worker(smtp_server.port)
+
+    def failed_once() -> bool:
+        rows = Reminder.objects.filter(pk__in=due)
+        return all(r.attempts >= 1 and "failed" in r.reason for r in rows)
+
+    assert wait_until(failed_once), list(Reminder.objects.filter(pk__in=due).values())
+    assert set(Reminder.objects.filter(pk__in=due).values_list("status", flat=True)) == {
+        "scheduled"
+    }
+    smtp_server.start()  # the same port again
+    assert wait_until(lambda: all_sent(due))
+    time.sleep(3)
+    assert reminder_ids(smtp_server.inbox.wait_for(3)) == Counter({pk: 1 for pk in due})
+
+
+def test_smtp_down_for_good_ends_failed_with_the_reason(start_worker, smtp_server, team):
+    patient, procedure = planned_patient(team)
+    [pk] = make_due(procedure, 1)
+    smtp_server.stop()
+    start_worker(smtp_server.port, extra_env={"REMINDER_MAX_ATTEMPTS": "2"})
+    assert wait_until(lambda: Reminder.objects.get(pk=pk).status == "failed")
+    reminder = Reminder.objects.get(pk=pk)
+    assert reminder.attempts == 2
+    assert reminder.reason.startswith("Attempt 2 failed: ConnectionRefusedError")
+
+
+@dataclass
+class SlowInbox(Inbox):
+    """Holds each message a while before answering 250: a worker killed meanwhile never
+    learns the server took it (the one message "in doubt")."""
+
+    delay: float = 1.0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_worker_killed_mid_batch_and_restarted_loses_none(start_worker, team):
+    smtp = SmtpServer()
+    smtp.inbox = SlowInbox(delay=1.0)
+    smtp.start()
+    try:
+        patient, procedure = planned_patient(team)
+        due = make_due(procedure, 6)
+        worker = start_worker(smtp.port, concurrency=1, name="doomed")
+        smtp.inbox.wait_for(2, timeout=60)
+        worker.kill()  # SIGKILL to the whole process group, mid-batch
+        delivered_before = len(smtp.inbox.messages)
+        assert delivered_before < 6, "the kill came too late to test anything"
+        assert not all_sent(due)
+        start_worker(smtp.port, concurrency=1, name="heir")
+        assert wait_until(lambda: all_sent(due), timeout=90)
+        time.sleep(3)
+        counts = reminder_ids(smtp.inbox.wait_for(6))
+        assert set(counts) == set(due)  # none lost
+        # At most the one message in flight at the kill arrives twice.
+        assert sum(counts.values()) - len(due) <= 1, counts
+    finally:
+        smtp.stop()
+
+
+def test_two_dispatchers_at_once_never_hand_out_the_same_reminder(transactional_db, team):
+    """SKIP LOCKED lets dispatchers on several machines share the due rows (PostgreSQL)."""
+    import threading
+    from unittest.mock import patch
+
+    from django.db import connection
+
+    from reminders import services
+    from tests.support.worker import require_services
+
+    require_services()
+    assert connection.vendor == "postgresql"
+    due = []
+    for n in range(4):
+        _, procedure = planned_patient(team, email=f"p{n}@patient.test")
+        due += make_due(procedure, 40)
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            start.wait()
+            for _ in range(5):
+                services.reminders_dispatch(batch=7)
+        finally:
+            connection.close()
+
+    with patch.object(services, "reminders_wake", side_effect=lambda ids: None) as wake:
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    all_handed = [pk for call in wake.call_args_list for pk in call.args[0]]
+    assert sorted(all_handed) == sorted(due)  # every due row once, none twice

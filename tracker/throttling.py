@@ -1,0 +1,135 @@
+"""Abuse limits: request rates per scope, and a slow-down after failed logins.
+
+Both count in the default cache (CACHE_URL: Redis in production and in the suite), so every
+worker process shares the same counters. Rates live in settings.THROTTLE_RATES, read at
+request time so they can be changed per environment (benchmarks raise them).
+"""
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from rest_framework.throttling import SimpleRateThrottle
+
+from tracker.middleware import client_ip
+
+
+class ScopedThrottle(SimpleRateThrottle):
+    """The view's `throttle_scope` at settings.THROTTLE_RATES[scope], counted per user when
+    authenticated, else per client address."""
+
+    def __init__(self):
+        # The rate depends on the view's scope, known only in allow_request().
+        pass
+
+    def get_rate(self):
+        return settings.THROTTLE_RATES[self.scope]
+
+    def applies_to(self, request) -> bool:
+        return True
+
+    def allow_request(self, request, view):
+        self.scope = getattr(view, "throttle_scope", None)
+        if not self.scope or not self.applies_to(request):
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_ident(self, request):
+        return client_ip(request) or "unknown"
+
+    def get_cache_key(self, request, view):
+        user = request.user
+        ident = f"user-{user.pk}" if user and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class PostThrottle(ScopedThrottle):
+    """Throttle only POSTs, e.g. sending check-ins but not reading them back."""
+
+    def applies_to(self, request) -> bool:
+        return request.method == "POST"
+
+
+# --- Failed logins -------------------------------------------------------------------------
+#
+# Every failure counts against the account (by a hash of the email, so the cache holds no
+# addresses) and against the client address. Past a free allowance, each further failure
+# blocks that account or address for a window that doubles from the base up to the cap.
+# A blocked login answers 429 with Retry-After, even with the right password; once the window
+# has passed, the right password works again and clears the account's count. Nothing is ever
+# permanent: a locked-out patient could not report chest pain.
+
+
+def _subjects(*, email: str | None, ip: str | None) -> list[tuple[str, int]]:
+    subjects = []
+    if email:
+        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+        subjects.append((f"account:{digest}", settings.LOGIN_FAILURES_FREE_PER_ACCOUNT))
+    if ip:
+        subjects.append((f"address:{ip}", settings.LOGIN_FAILURES_FREE_PER_ADDRESS))
+    return subjects
+
+
+def login_wait_seconds(*, email: str | None, ip: str | None) -> int:
+    """Seconds until a login for this account from this address may be tried; 0: now."""
+    now = time.time()
+    blocks = cache.get_many([f"login-block:{s}" for s, _ in _subjects(email=email, ip=ip)])
+    # The block's end is stored as a time, not left to the cache's expiry, so the check
+    # follows the application's clock.
+    waits = [until - now for until in blocks.values() if until and until > now]
+    return math.ceil(max(waits)) if waits else 0
+
+
+def login_failure_record(*, email: str | None, ip: str | None) -> None:
+    memory = settings.LOGIN_FAILURE_MEMORY_SECONDS
+    for subject, free in _subjects(email=email, ip=ip):
+        key = f"login-fail:{subject}"
+        cache.add(key, 0, timeout=memory)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=memory)
+            count = 1
+        if count > free:
+            window = min(
+                settings.LOGIN_BACKOFF_BASE_SECONDS * 2 ** min(count - free - 1, 30),
+                settings.LOGIN_BACKOFF_MAX_SECONDS,
+            )
+            cache.set(f"login-block:{subject}", time.time() + window, timeout=window + 60)
+
+
+def login_success_record(*, email: str | None) -> None:
+    """A correct password clears the account's failures (not the address's: one good
+    account must not reset the count of an address guessing at others)."""
+    for subject, _ in _subjects(email=email, ip=None):
+        cache.delete_many([f"login-fail:{subject}", f"login-block:{subject}"])
+
+
+class LoginSlowDownFormMixin:
+    """The same slow-down for a session login (the dashboard): put it before Django's
+    AuthenticationForm in the bases, e.g. `class ClinicianLoginForm(LoginSlowDownFormMixin,
+    AuthenticationForm)`. A blocked sign-in is a form error saying how long to wait."""
+
+    slowed_down_message = "Too many failed sign-ins. Please try again in {wait} seconds."
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        email = email if isinstance(email, str) else None
+        ip = client_ip(self.request) if self.request is not None else None
+        wait = login_wait_seconds(email=email, ip=ip)
+        if wait:
+            raise ValidationError(self.slowed_down_message.format(wait=wait), code="slowed_down")
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            # Only a wrong password counts; a refused role or inactive account is not a guess.
+            if getattr(exc, "code", None) == "invalid_login":
+                login_failure_record(email=email, ip=ip)
+            raise
+        login_success_record(email=email)
+        return cleaned
