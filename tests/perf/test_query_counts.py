@@ -33,8 +33,9 @@ def test_patient_list_queries_do_not_grow_with_patients(
 ):
     populate(team, n)
     client = api(clinician)
-    # 1 user (with patient and team joined), 2 count, 3 the page with every column.
-    with django_assert_num_queries(3):
+    # 1 user (with patient and team joined), 2 count, 3 the page with every column,
+    # 4 the access audit's records of the patients shown (one INSERT).
+    with django_assert_num_queries(4):
         response = client.get("/api/v1/patients/?page_size=50")
     assert response.status_code == 200
     assert response.json()["count"] == n
@@ -47,7 +48,7 @@ def test_patient_list_orderings_and_search_keep_the_count(
 ):
     populate(team, n)
     client = api(clinician)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # user, count, page, access audit
         response = client.get(f"/api/v1/patients/?ordering={ordering}&search=Ient")
     assert response.status_code == 200
     assert response.json()["count"] == n
@@ -57,8 +58,8 @@ def test_patient_list_orderings_and_search_keep_the_count(
 def test_procedure_list_queries_do_not_grow(n, team, clinician, api, django_assert_num_queries):
     populate(team, n)
     client = api(clinician)
-    # 1 user, 2 count, 3 the page.
-    with django_assert_num_queries(3):
+    # 1 user, 2 count, 3 the page, 4 the access audit.
+    with django_assert_num_queries(4):
         response = client.get("/api/v1/procedures/")
     assert response.status_code == 200
     assert response.json()["count"] == n
@@ -87,8 +88,8 @@ def test_one_patients_lists_queries_do_not_grow(
         CheckInFactory(patient=patient, recorded_at=timezone.now() - dt.timedelta(days=days))
         ProcedureFactory(patient=patient, performed_on=timezone.now().date() - dt.timedelta(days))
     client = api(clinician)
-    # 1 user, 2 the patient in the clinician's scope, 3 count, 4 the page.
-    with django_assert_num_queries(4):
+    # 1 user, 2 the patient in the clinician's scope, 3 count, 4 the page, 5 the access audit.
+    with django_assert_num_queries(5):
         response = client.get(f"/api/v1/patients/{patient.pk}/{path}/")
     assert response.status_code == 200
     assert response.json()["count"] >= n
