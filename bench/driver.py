@@ -460,6 +460,7 @@ def main() -> None:
         )
         results["plan"] = planner.describe() if planner else None
         results["dashboard_path"] = dashboard
+        results["throttle_env"] = os.environ.get("BENCH_THROTTLE_ENV", "")
         results["rows"] = plugins.row_counts()
         results["finished_at"] = datetime.now(UTC).isoformat()
     finally:
