@@ -1,5 +1,7 @@
 """Reads, scoped to what the caller may see. Every view starts from one of these."""
 
+import functools
+
 from django.db.models import (
     Case,
     Count,
@@ -12,10 +14,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .choices import UNRESOLVED
+from .choices import SEVERITY_RANK, UNRESOLVED
 from .models import Alert, CareTeam, CheckIn, Patient, Procedure
 
 
@@ -37,35 +40,53 @@ def patients_for(user: User) -> QuerySet[Patient]:
 
 def patient_list_for(user: User) -> QuerySet[Patient]:
     """Patients with what the list and the dashboard show, in a constant number of queries."""
+    scoped = patients_for(user)
+    rows = _patient_rows()
+    # The caller's scope (joins and conditions) on the ready-built annotated rows.
+    return rows.none() if scoped.query.is_empty() else rows & scoped
+
+
+@functools.cache
+def _patient_rows() -> QuerySet[Patient]:
+    """Every patient with the list's values, built once per process and only ever cloned.
+
+    Building these ten subqueries took more CPU than PostgreSQL took to run them (bench/
+    RESULTS.md); they do not depend on the caller, so each request clones them instead.
+
+    Every value is a correlated subquery rather than a join with GROUP BY: PostgreSQL then
+    computes only the sort keys (risk rank, latest pain) for every patient of the team and the
+    display-only columns for the page's rows after the sort, and count() drops them all
+    (bench/RESULTS.md: this halved the list's database time at 500 patients a team).
+    """
     latest = CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-recorded_at")
     latest_procedure = Procedure.objects.filter(patient=OuterRef("pk")).order_by(
         "-performed_on", "-id"
     )
-    unresolved = Q(alerts__status__in=UNRESOLVED)
-    return (
-        patients_for(user)
-        .select_related("user")
-        .annotate(
-            latest_pain_score=Subquery(latest.values("pain_score")[:1]),
-            last_checkin_at=Subquery(latest.values("recorded_at")[:1]),
-            latest_performed_on=Subquery(latest_procedure.values("performed_on")[:1]),
-            latest_procedure_type=Subquery(latest_procedure.values("procedure_type")[:1]),
-            latest_levels=Subquery(latest_procedure.values("vertebral_levels")[:1]),
-            open_emergency=Count("alerts", filter=unresolved & Q(alerts__severity="emergency")),
-            open_urgent=Count("alerts", filter=unresolved & Q(alerts__severity="urgent")),
-            open_warning=Count("alerts", filter=unresolved & Q(alerts__severity="warning")),
-            open_info=Count("alerts", filter=unresolved & Q(alerts__severity="info")),
+    unresolved = Alert.objects.filter(patient=OuterRef("pk"), status__in=UNRESOLVED).order_by()
+
+    def unresolved_count(severity: str) -> Coalesce:
+        counts = unresolved.filter(severity=severity).values("patient").annotate(n=Count("pk"))
+        return Coalesce(Subquery(counts.values("n")), 0)
+
+    top_rank = unresolved.annotate(
+        rank=Case(
+            *[When(severity=code, then=Value(rank)) for code, rank in SEVERITY_RANK.items()],
+            default=Value(0),
+            output_field=IntegerField(),
         )
-        .annotate(
-            risk_rank=Case(
-                When(open_emergency__gt=0, then=Value(4)),
-                When(open_urgent__gt=0, then=Value(3)),
-                When(open_warning__gt=0, then=Value(2)),
-                When(open_info__gt=0, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
+    ).order_by("-rank")
+    return Patient.objects.select_related("user").annotate(
+        latest_pain_score=Subquery(latest.values("pain_score")[:1]),
+        last_checkin_at=Subquery(latest.values("recorded_at")[:1]),
+        latest_performed_on=Subquery(latest_procedure.values("performed_on")[:1]),
+        latest_procedure_type=Subquery(latest_procedure.values("procedure_type")[:1]),
+        latest_levels=Subquery(latest_procedure.values("vertebral_levels")[:1]),
+        open_emergency=unresolved_count("emergency"),
+        open_urgent=unresolved_count("urgent"),
+        open_warning=unresolved_count("warning"),
+        open_info=unresolved_count("info"),
+        # 4 emergency ... 1 info, 0 nothing unresolved (the list's risk order).
+        risk_rank=Coalesce(Subquery(top_rank.values("rank")[:1]), 0),
     )
 
 

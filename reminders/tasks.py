@@ -14,3 +14,8 @@ def reminders_dispatch_task() -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def reminder_send_task(reminder_id: int) -> None:
     services.reminder_send(reminder_id=reminder_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def reminders_send_task(reminder_ids: list[int]) -> None:
+    services.reminders_send(reminder_ids=reminder_ids)

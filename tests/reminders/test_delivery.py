@@ -8,7 +8,7 @@ import time_machine
 
 from reminders import services
 from reminders.models import Reminder, ReminderOptOut
-from reminders.tasks import reminder_send_task, reminders_dispatch_task
+from reminders.tasks import reminders_dispatch_task, reminders_send_task
 from tests.factories import CheckInFactory
 from tests.support.smtp import free_port
 
@@ -25,11 +25,11 @@ def procedure(ny_patient, record):
 def dispatch(django_capture_on_commit_callbacks) -> list[int]:
     """Run the dispatcher and return the ids it woke send tasks for (after commit)."""
     with (
-        patch.object(reminder_send_task, "delay") as wake,
+        patch.object(reminders_send_task, "delay") as wake,
         django_capture_on_commit_callbacks(execute=True),
     ):
         reminders_dispatch_task()
-    return [call.args[0] for call in wake.call_args_list]
+    return [pk for call in wake.call_args_list for pk in call.args[0]]
 
 
 def test_dispatcher_hands_out_exactly_the_due_reminders_after_commit(
