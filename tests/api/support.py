@@ -1,10 +1,8 @@
 """Helpers shared by the API contract tests (tests/api/)."""
 
-import os
 import threading
 from contextlib import contextmanager
 
-import pytest
 from django.db import connection, connections
 
 from accounts.models import User
@@ -37,12 +35,10 @@ def field_errors(response) -> dict:
 
 
 def require_postgresql():
-    """Races need real row locks and separate connections: PostgreSQL. scripts/test promises
-    it (TRACKER_REQUIRE_SERVICES), so there a missing database fails rather than skips."""
+    """Races need real row locks and separate connections: PostgreSQL. These tests are marked
+    e2e, like every test that needs a real service, and fail (never skip) without it."""
     if connection.vendor != "postgresql":
-        if os.environ.get("TRACKER_REQUIRE_SERVICES"):
-            raise RuntimeError("race tests need PostgreSQL (DATABASE_URL, scripts/test)")
-        pytest.skip("race tests need PostgreSQL; scripts/test runs them")
+        raise RuntimeError("race tests need PostgreSQL (DATABASE_URL, scripts/test)")
 
 
 def race(n, request):

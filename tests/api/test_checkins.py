@@ -122,6 +122,7 @@ def test_checkins_are_listed_newest_first(api, patient):
 # --- The replay race ----------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_replays_store_exactly_one_checkin(api, patient, procedure):
     require_postgresql()
@@ -137,6 +138,7 @@ def test_concurrent_replays_store_exactly_one_checkin(api, patient, procedure):
     assert list(alert.checkins.values_list("id", flat=True)) == [uuid.UUID(checkin_id)]
 
 
+@pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_clashing_bodies_store_one_and_refuse_the_rest(api, patient):
     require_postgresql()

@@ -10,6 +10,7 @@ from tests.api.support import race, require_postgresql
 from tests.factories import PatientFactory
 
 
+@pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_a_double_submitted_enrolment_creates_one_patient(api, clinician):
     require_postgresql()
@@ -29,6 +30,7 @@ def test_a_double_submitted_enrolment_creates_one_patient(api, clinician):
     assert EnrollmentCode.objects.count() == 1
 
 
+@pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_one_code_activates_once_under_concurrency(api, clinician):
     require_postgresql()
@@ -55,6 +57,7 @@ def test_one_code_activates_once_under_concurrency(api, clinician):
     assert sum(user.check_password(f"distinct-passphrase-{i}-x") for i in range(4)) == 1
 
 
+@pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_two_patients_patched_to_one_email_at_once(api, clinician, team):
     require_postgresql()
