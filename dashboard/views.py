@@ -169,6 +169,17 @@ def _back(request):
     return redirect(reverse("dashboard:alerts"))
 
 
+def _alert_changed(request, alert, *, verb: str, done: str) -> None:
+    """Audit a change to the patient's record and tell the clinician it took."""
+    access_record(
+        actor=request.user,
+        patient_ids=[alert.patient_id],
+        action=f"dashboard-alert-{verb}",
+        request=request,
+    )
+    messages.success(request, f"Alert for {alert.patient.initials} {done}.")
+
+
 @require_POST
 @clinician_required
 def alert_acknowledge(request, pk: int):
@@ -178,13 +189,7 @@ def alert_acknowledge(request, pk: int):
     except services.AlreadyResolved as exc:
         messages.error(request, exc.detail)
     else:
-        access_record(
-            actor=request.user,
-            patient_ids=[alert.patient_id],
-            action="dashboard-alert-acknowledge",
-            request=request,
-        )
-        messages.success(request, f"Alert for {alert.patient.initials} acknowledged.")
+        _alert_changed(request, alert, verb="acknowledge", done="acknowledged")
     return _back(request)
 
 
@@ -201,11 +206,5 @@ def alert_resolve(request, pk: int):
     except services.AlreadyResolved as exc:
         messages.error(request, exc.detail)
     else:
-        access_record(
-            actor=request.user,
-            patient_ids=[alert.patient_id],
-            action="dashboard-alert-resolve",
-            request=request,
-        )
-        messages.success(request, f"Alert for {alert.patient.initials} resolved.")
+        _alert_changed(request, alert, verb="resolve", done="resolved")
     return _back(request)

@@ -355,8 +355,12 @@ def reminders_send(*, reminder_ids: list[int]) -> dict[str, int]:
     return outcomes
 
 
-def _reminder_deliver(*, reminder: Reminder, claim: datetime, connection, opted_out: set) -> str:
-    """Skip or send one reminder of a claimed batch, on the batch's SMTP connection."""
+def _reminder_deliver(
+    *, reminder: Reminder, claim: datetime, connection=None, opted_out: set | None = None
+) -> str:
+    """Skip or send one claimed reminder: on a batch's SMTP connection when given, else on a
+    connection of its own. Every write is conditional on the claim, so a re-dispatch after the
+    lease cannot be overwritten by a task that outlived it."""
     ours = Reminder.objects.filter(pk=reminder.pk, sending_at=claim)
     reason = skip_reason(reminder=reminder, now=claim, opted_out=opted_out)
     if reason:
@@ -369,10 +373,11 @@ def _reminder_deliver(*, reminder: Reminder, claim: datetime, connection, opted_
         )
         return Status.SKIPPED
     message = reminder_message(reminder=reminder)
-    message.connection = connection
     try:
-        # A no-op while open: the connection stays open for the whole batch.
-        connection.open()
+        if connection is not None:
+            message.connection = connection
+            # A no-op while open: the connection stays open for the whole batch.
+            connection.open()
         message.send()
     except TRANSIENT_ERRORS as exc:
         return reminder_failed_attempt(reminder=reminder, claim=claim, error=exc)
@@ -401,38 +406,10 @@ def reminder_send(*, reminder_id: int) -> str:
     ).update(sending_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return "not-claimed"  # sent, re-planned, or another task holds it: nothing to do
-    # Every later write is conditional on our claim, so a re-dispatch after the lease cannot
-    # be overwritten by a task that outlived it.
-    ours = Reminder.objects.filter(pk=reminder_id, sending_at=now)
     reminder = Reminder.objects.select_related("patient__user", "procedure").get(pk=reminder_id)
-    reason = skip_reason(reminder=reminder, now=now)
-    if reason:
-        ours.update(
-            status=Status.SKIPPED,
-            reason=reason,
-            claimed_at=None,
-            sending_at=None,
-            updated_at=timezone.now(),
-        )
-        logger.info("reminder %s skipped", reminder_id)
-        return Status.SKIPPED
-    message = reminder_message(reminder=reminder)
-    try:
-        message.send()
-    except TRANSIENT_ERRORS as exc:
-        return reminder_failed_attempt(reminder=reminder, claim=now, error=exc)
-    sent_at = timezone.now()
-    ours.update(
-        status=Status.SENT,
-        sent_at=sent_at,
-        updated_at=sent_at,
-        reason="",
-        claimed_at=None,
-        sending_at=None,
-        next_attempt_at=None,
-    )
-    logger.info("reminder %s sent", reminder_id)
-    return Status.SENT
+    outcome = _reminder_deliver(reminder=reminder, claim=now)
+    logger.info("reminder %s: %s", reminder_id, outcome)
+    return outcome
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -1,10 +1,8 @@
 """End to end: PostgreSQL, Redis, a real Celery worker with beat, and an SMTP server."""
 
-import contextlib
 import datetime as dt
 import os
 import time
-from unittest import mock
 
 import pytest
 import redis
@@ -15,8 +13,7 @@ from outbox.models import OutgoingEmail
 from recovery.models import Alert
 from tests.factories import ClinicianFactory, ProcedureFactory
 from tests.support.smtp import free_port
-from tests.support.worker import Worker, purge_broker, require_services
-from tracker.celery import app as celery_app
+from tests.support.worker import Worker, broker, purge_broker, require_services
 
 pytestmark = pytest.mark.e2e
 
@@ -75,29 +72,6 @@ def test_urgent_checkin_reaches_every_team_clinician_within_seconds(
         assert_no_clinical_detail(message, operated)
     assert smtp_server.inbox.to("charlie@clinic.test") == []
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {"sent"}
-
-
-@contextlib.contextmanager
-def broker(url: str):
-    """Point this process's Celery app at another broker, as if Redis had gone away.
-
-    Celery reads CELERY_BROKER_URL from the environment before its own configuration, so the
-    variable is what must change; the cached connection pools are dropped both ways.
-    """
-
-    def reset():
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
-    with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": url}):
-        original = celery_app.conf.broker_url
-        celery_app.conf.broker_url = url
-        reset()
-        try:
-            yield
-        finally:
-            celery_app.conf.broker_url = original
-    reset()
 
 
 def test_checkin_during_broker_outage_is_stored_and_emailed_exactly_once_later(

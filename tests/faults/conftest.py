@@ -2,13 +2,10 @@
 brought back on the same port, the test process pointed at another broker, patients whose
 urgent check-ins email their care team, and a bounded poll on real components."""
 
-import contextlib
 import datetime as dt
-import os
 import subprocess
 import time
 from collections import Counter
-from unittest import mock
 
 import pytest
 import redis
@@ -17,7 +14,6 @@ from django.utils import timezone
 from outbox.models import OutgoingEmail
 from tests.factories import ClinicianFactory, PatientFactory, ProcedureFactory
 from tests.support.smtp import free_port
-from tracker.celery import app as celery_app
 
 
 class ThrowawayRedis:
@@ -74,27 +70,6 @@ def throwaway_redis():
     server.kill()
 
 
-@contextlib.contextmanager
-def broker(url: str):
-    """Point this process's Celery app at another broker (see tests/alerts/test_alerts_e2e.py):
-    Celery reads CELERY_BROKER_URL from the environment before its own configuration, so the
-    variable must change; the cached connection pools are dropped both ways."""
-
-    def reset():
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
-    with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": url}):
-        original = celery_app.conf.broker_url
-        celery_app.conf.broker_url = url
-        reset()
-        try:
-            yield
-        finally:
-            celery_app.conf.broker_url = original
-    reset()
-
-
 @pytest.fixture
 def care_team(team, clinician):
     """Two clinicians on the team: each urgent check-in emails both."""
@@ -132,16 +107,6 @@ def alert_emails():
 
 def outbox_ids(messages) -> Counter:
     return Counter(int(m["X-Outbox-Id"]) for m in messages)
-
-
-def wait_until(predicate, timeout: float = 60.0) -> bool:
-    """A bounded poll on a real worker's progress."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
 
 
 def all_sent(ids) -> bool:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pytest
 
 from tests.support.smtp import Inbox, SmtpServer
-from tests.support.worker import Worker, purge_broker, require_services
+from tests.support.worker import Worker, purge_broker, require_services, wait_until
 
-from .conftest import alert_emails, all_sent, outbox_ids, post_urgent_checkin, wait_until
+from .conftest import alert_emails, all_sent, outbox_ids, post_urgent_checkin
 
 pytestmark = pytest.mark.e2e
 

@@ -12,15 +12,13 @@ import pytest
 
 from notifications.models import AlertNotification
 from recovery.models import Alert, CheckIn
-from tests.support.worker import Worker, require_services
+from tests.support.worker import Worker, broker, require_services, wait_until
 
 from .conftest import (
     alert_emails,
     all_sent,
-    broker,
     outbox_ids,
     post_urgent_checkin,
-    wait_until,
 )
 
 pytestmark = pytest.mark.e2e

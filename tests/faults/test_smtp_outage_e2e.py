@@ -8,14 +8,13 @@ import time
 import pytest
 from django.test import Client
 
-from tests.support.worker import Worker, purge_broker, require_services
+from tests.support.worker import Worker, purge_broker, require_services, wait_until
 
 from .conftest import (
     alert_emails,
     all_sent,
     outbox_ids,
     post_urgent_checkin,
-    wait_until,
 )
 
 pytestmark = pytest.mark.e2e

@@ -14,6 +14,7 @@ from reminders.models import Reminder
 from reminders.tasks import reminder_send_task
 from tests.factories import PatientFactory
 from tests.support.smtp import Inbox, SmtpServer
+from tests.support.worker import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -47,16 +48,6 @@ def make_due(procedure, count: int) -> list[int]:
 
 def reminder_ids(messages) -> Counter:
     return Counter(int(m["X-Reminder-Id"]) for m in messages)
-
-
-def wait_until(predicate, timeout: float = 60.0) -> bool:
-    """A bounded poll on a real worker's progress."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
 
 
 def all_sent(ids) -> bool:

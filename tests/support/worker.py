@@ -1,5 +1,6 @@
 """A real Celery worker (and beat) in a subprocess, on the test database and a Redis broker."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -10,6 +11,8 @@ from pathlib import Path
 import redis
 from django.conf import settings
 from django.db import connection
+
+from tracker.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,6 +36,40 @@ def test_database_url() -> str:
 
 def purge_broker(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
+
+
+@contextlib.contextmanager
+def broker(url: str):
+    """Point this process's Celery app at another broker, as if Redis had gone away.
+
+    Celery reads CELERY_BROKER_URL from the environment before its own configuration, so the
+    variable is what must change; the cached connection pools are dropped both ways.
+    """
+    from unittest import mock
+
+    def reset():
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": url}):
+        original = celery_app.conf.broker_url
+        celery_app.conf.broker_url = url
+        reset()
+        try:
+            yield
+        finally:
+            celery_app.conf.broker_url = original
+    reset()
+
+
+def wait_until(predicate, timeout: float = 60.0) -> bool:
+    """A bounded poll on a real worker's progress."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
 
 
 class Worker:
