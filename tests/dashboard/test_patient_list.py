@@ -159,9 +159,9 @@ def test_the_list_page_runs_a_constant_number_of_queries(
     _populate(team, count)
     client = browser_client(clinician)
     # 1 session, 2 user; 3-7 pipeline banner (outbox heartbeat, oldest urgent email, failed
-    # emails, reminder heartbeat, failed reminders); 8-9 summary (patients with
-    # zone/procedure/check-in, alert counts); 10 paginator count; 11 the page of rows with
-    # every annotation; 12 the audit INSERT (one for the whole page).
-    with django_assert_num_queries(12):
+    # emails, reminder heartbeat, failed reminders); 8 the summary (one statement);
+    # 9 paginator count; 10 the page of rows with every annotation; 11 the audit INSERT (one
+    # for the whole page).
+    with django_assert_num_queries(11):
         response = client.get("/dashboard/")
     assert len(listed_ids(response)) == count
