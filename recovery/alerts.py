@@ -23,7 +23,7 @@ def checkin_context(*, checkin: CheckIn) -> rules.Context:
     lookback = max(params["worsening_lookback_days"], params["new_fracture_lookback_days"])
     history = list(
         CheckIn.objects.filter(
-            patient=patient,
+            patient_id=patient.pk,
             recorded_at__lt=checkin.recorded_at,
             recorded_at__gte=checkin.recorded_at - timedelta(days=lookback),
         )
@@ -34,21 +34,21 @@ def checkin_context(*, checkin: CheckIn) -> rules.Context:
     # date. For a live check-in that is the patient's latest procedure; a late offline one
     # recorded before a newer procedure is judged against the procedure it followed.
     local_date = checkin.recorded_at.astimezone(patient.tz).date()
-    procedure = (
-        patient.procedures.filter(performed_on__lte=local_date)
+    # Two values, not a Procedure: this runs on every check-in (bench/NOTES.md).
+    performed_on, pre_procedure_pain = (
+        Procedure.objects.filter(patient_id=patient.pk, performed_on__lte=local_date)
         .order_by("-performed_on", "-id")
+        .values_list("performed_on", "pre_procedure_pain")
         .first()
-    )
+    ) or (None, None)
     return rules.Context(
         recorded_at=checkin.recorded_at,
         pain_score=checkin.pain_score,
         temperature_c=checkin.temperature_c,
         symptoms=frozenset(checkin.symptoms),
         history=history,
-        procedure_start=rules.procedure_start(procedure.performed_on, patient.tz)
-        if procedure
-        else None,
-        pre_procedure_pain=procedure.pre_procedure_pain if procedure else None,
+        procedure_start=rules.procedure_start(performed_on, patient.tz) if performed_on else None,
+        pre_procedure_pain=pre_procedure_pain,
         params=params,
     )
 

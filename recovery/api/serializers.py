@@ -6,8 +6,15 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import User
-from recovery.choices import SEVERITY_RANK, VERTEBRAL_LEVELS, Cause, ProcedureType, Symptom
-from recovery.models import Alert, CheckIn, Patient, Procedure, validate_timezone
+from recovery.choices import (
+    SEVERITY_RANK,
+    VERTEBRAL_LEVELS,
+    Cause,
+    ProcedureType,
+    Severity,
+    Symptom,
+)
+from recovery.models import Alert, Patient, Procedure, validate_timezone
 
 from .fields import (
     AwareDateTimeField,
@@ -259,10 +266,16 @@ class CheckInInputSerializer(serializers.Serializer):
         return value
 
 
-class AlertBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Alert
-        fields = ["id", "rule", "severity", "message"]
+# The check-in's serializers are plain Serializers, not ModelSerializers: a ModelSerializer
+# introspects its model again for every instance, which was most of the cost of rendering a
+# check-in's answer (bench/NOTES.md). Their fields are the model's, declared here.
+
+
+class AlertBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    rule = serializers.CharField()
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    message = serializers.CharField()
 
 
 class GuidanceSerializer(serializers.Serializer):
@@ -270,15 +283,14 @@ class GuidanceSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class CheckInSerializer(serializers.ModelSerializer):
-    # Declared so the schema shows the contract's ranges and codes, not the column types.
+class CheckInSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    recorded_at = serializers.DateTimeField()
+    # The contract's ranges and codes, so the schema shows them rather than the column types.
     pain_score = serializers.IntegerField(min_value=0, max_value=10)
     temperature_c = serializers.FloatField(min_value=34.0, max_value=43.0, allow_null=True)
     symptoms = serializers.ListField(child=serializers.ChoiceField(choices=Symptom.choices))
-
-    class Meta:
-        model = CheckIn
-        fields = ["id", "recorded_at", "pain_score", "temperature_c", "symptoms", "notes"]
+    notes = serializers.CharField(allow_blank=True)
 
 
 class CheckInResultSerializer(CheckInSerializer):
@@ -286,9 +298,6 @@ class CheckInResultSerializer(CheckInSerializer):
 
     alerts = serializers.SerializerMethodField()
     guidance = serializers.SerializerMethodField()
-
-    class Meta(CheckInSerializer.Meta):
-        fields = [*CheckInSerializer.Meta.fields, "alerts", "guidance"]
 
     def get_alerts(self, checkin) -> AlertBriefSerializer(many=True):
         # One order for the first answer and for a replay (which reads the alerts back from
