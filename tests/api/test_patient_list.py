@@ -141,3 +141,29 @@ def test_open_alerts_count_each_alert_once_however_many_clinicians(api, clinicia
     row = rows(api, clinician)[0]
     assert row["open_alerts"] == {"emergency": 0, "urgent": 2, "warning": 0, "info": 0}
     assert api(clinician).get("/api/v1/patients/").json()["count"] == 1
+
+
+def test_the_hand_written_row_equals_drfs_own_rendering(clinician, team):
+    """PatientSerializer reads its fields straight off the row for speed; DRF's generic
+    rendering of the same declared fields must give the same JSON, for every kind of row."""
+    from rest_framework import serializers
+
+    from recovery.api.serializers import PatientCreatedSerializer, PatientSerializer
+    from recovery.selectors import patient_list_for
+
+    bare = PatientFactory(team=team, timezone="Asia/Tokyo")
+    full = PatientFactory(team=team, has_osteoporosis=True, reminder_hour=20)
+    ProcedureFactory(patient=full, performed_on=dt.date(2026, 1, 5))
+    CheckInFactory(patient=full, pain_score=4)
+    alert(full, "fever", "urgent")
+    alert(full, "no_relief", "warning", status="acknowledged")
+    alert(full, "site_infection", "warning", status="resolved")
+    for patient in (bare, full):
+        row = patient_list_for(clinician).get(pk=patient.pk)
+        fast = PatientSerializer(row).data
+        generic = serializers.ModelSerializer.to_representation(PatientSerializer(row), row)
+        assert fast == generic
+        assert list(fast) == list(generic)  # the same key order too
+        row.enrollment_code = "ABCD-EFGH"
+        created = PatientCreatedSerializer(row)
+        assert created.data == serializers.ModelSerializer.to_representation(created, row)
