@@ -80,37 +80,32 @@ class DashboardSummary:
 # One statement, one row, whatever the number of patients. "Today" differs per patient (each
 # has their own time zone), so the database takes each patient's local date of now and of
 # their latest check-in. Hand-written because this is the dashboard's hot path: the ORM took
-# about 10 ms of Python to build the same two aggregates, several times what PostgreSQL took
-# to run them (bench/NOTES.md). The scope is the clinician's teams, as in patients_for().
+# about 10 ms of Python to build the same aggregates, several times what PostgreSQL took to
+# run them (bench/NOTES.md). The figures per patient come from their summary row
+# (recovery.models.PatientSummary); the scope is the clinician's teams, as in patients_for().
 SUMMARY_SQL = """
 WITH mine AS (
-    SELECT p.id, p.timezone,
-        (SELECT pr.performed_on FROM recovery_procedure pr WHERE pr.patient_id = p.id
-         ORDER BY pr.performed_on DESC, pr.id DESC LIMIT 1) AS performed_on,
-        (SELECT c.recorded_at FROM recovery_checkin c WHERE c.patient_id = p.id
-         ORDER BY c.recorded_at DESC LIMIT 1) AS last_checkin_at
+    SELECT p.id, p.timezone, s.*
     FROM recovery_patient p
     JOIN recovery_careteam_clinicians tc ON tc.careteam_id = p.team_id AND tc.user_id = %(user)s
+    JOIN recovery_patientsummary s ON s.patient_id = p.id
 ), dated AS (
-    SELECT id, performed_on, {today} AS today, {checkin_day} AS checkin_day FROM mine
-), open_alerts AS (
-    SELECT a.patient_id, a.severity, a.rule
-    FROM recovery_alert a JOIN mine ON mine.id = a.patient_id
-    WHERE a.status IN (%(open)s, %(acknowledged)s)
+    SELECT latest_performed_on, {today} AS today, {checkin_day} AS checkin_day FROM mine
 )
 SELECT
-    (SELECT count(*) FROM dated),
+    (SELECT count(*) FROM mine),
     (SELECT count(*) FROM dated WHERE {days_since} BETWEEN 0 AND %(recovery_days)s),
     -- ">=": a phone a few minutes fast may record just past local midnight; that check-in
     -- still answers "has this patient checked in today".
     (SELECT count(*) FROM dated WHERE checkin_day >= today),
-    (SELECT count(*) FROM open_alerts WHERE severity = %(emergency)s),
-    (SELECT count(*) FROM open_alerts WHERE severity = %(urgent)s),
-    (SELECT count(*) FROM open_alerts WHERE severity = %(warning)s),
-    (SELECT count(*) FROM open_alerts WHERE severity = %(info)s),
-    (SELECT count(DISTINCT patient_id) FROM open_alerts WHERE rule = %(missed_rule)s)
+    (SELECT coalesce(sum(open_emergency), 0) FROM mine),
+    (SELECT coalesce(sum(open_urgent), 0) FROM mine),
+    (SELECT coalesce(sum(open_warning), 0) FROM mine),
+    (SELECT coalesce(sum(open_info), 0) FROM mine),
+    (SELECT count(DISTINCT a.patient_id) FROM recovery_alert a JOIN mine ON mine.id = a.patient_id
+     WHERE a.rule = %(missed_rule)s AND a.status IN (%(open)s, %(acknowledged)s))
 """
-# Most severe first, as API.md lists them.
+# Most severe first, as API.md lists them and SUMMARY_SQL counts them.
 SEVERITIES = sorted(Severity.values, key=SEVERITY_RANK.get, reverse=True)
 # The two databases we run on spell "local date in a zone named per row" differently; on
 # SQLite it is the function Django registers on every connection (zoneinfo in Python).
@@ -118,12 +113,12 @@ SUMMARY_SQL_BY_VENDOR = {
     "postgresql": SUMMARY_SQL.format(
         today="(%(now)s::timestamptz AT TIME ZONE timezone)::date",
         checkin_day="(last_checkin_at AT TIME ZONE timezone)::date",
-        days_since="today - performed_on",
+        days_since="today - latest_performed_on",
     ),
     "sqlite": SUMMARY_SQL.format(
         today="django_datetime_cast_date(%(now)s, timezone, 'UTC')",
         checkin_day="django_datetime_cast_date(last_checkin_at, timezone, 'UTC')",
-        days_since="julianday(today) - julianday(performed_on)",
+        days_since="julianday(today) - julianday(latest_performed_on)",
     ),
 }
 
@@ -138,7 +133,6 @@ def dashboard_summary_for(user: User, *, now: datetime | None = None) -> Dashboa
         "recovery_days": RECOVERY_DAYS,
         "missed_rule": MISSED_CHECKINS_RULE,
         **{status: status for status in UNRESOLVED},
-        **{severity: severity for severity in SEVERITIES},
     }
     with connection.cursor() as cursor:
         cursor.execute(SUMMARY_SQL_BY_VENDOR[connection.vendor], params)

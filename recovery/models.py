@@ -85,6 +85,48 @@ class Patient(models.Model):
         return timezone.now().astimezone(self.tz).date()
 
 
+class PatientSummary(models.Model):
+    """What the patient list sorts by and shows, one row per patient, kept by the database.
+
+    Triggers on check-ins, alerts and procedures (recovery/summary_sql.py, installed by
+    migration 0003) update this row in the same statement that changes them, whatever path
+    wrote the change (the API, the admin, a job, a test factory); no Python code writes it.
+    Reading these figures from the source tables took ten correlated subqueries per patient on
+    every list page, most of its cost at 500 patients a team (bench/NOTES.md).
+    """
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    # The check-in with the latest recorded_at.
+    latest_pain_score = models.PositiveSmallIntegerField(null=True)
+    last_checkin_at = models.DateTimeField(null=True)
+    # Unresolved (open or acknowledged) alerts by severity.
+    open_emergency = models.PositiveIntegerField(db_default=0)
+    open_urgent = models.PositiveIntegerField(db_default=0)
+    open_warning = models.PositiveIntegerField(db_default=0)
+    open_info = models.PositiveIntegerField(db_default=0)
+    # 4 emergency ... 1 info, 0 nothing unresolved: the list's risk order.
+    risk_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(open_emergency__gt=0, then=models.Value(4)),
+            models.When(open_urgent__gt=0, then=models.Value(3)),
+            models.When(open_warning__gt=0, then=models.Value(2)),
+            models.When(open_info__gt=0, then=models.Value(1)),
+            default=models.Value(0),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    # The latest procedure (by performed_on, then id).
+    latest_performed_on = models.DateField(null=True)
+    latest_procedure_type = models.CharField(max_length=20, null=True)
+    latest_levels = models.JSONField(null=True)
+
+    def __str__(self) -> str:
+        return f"Summary of patient {self.patient_id}"
+
+
 class EnrollmentCode(models.Model):
     """A one-time code a patient types to set a password. Only a keyed hash is stored."""
 

@@ -3,22 +3,13 @@
 import functools
 
 from django.db.models import (
-    Case,
-    Count,
     F,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .choices import SEVERITY_RANK, UNRESOLVED
 from .models import Alert, CareTeam, CheckIn, Patient, Procedure
 
 
@@ -50,43 +41,26 @@ def patient_list_for(user: User) -> QuerySet[Patient]:
 def _patient_rows() -> QuerySet[Patient]:
     """Every patient with the list's values, built once per process and only ever cloned.
 
-    Building these ten subqueries took more CPU than PostgreSQL took to run them (bench/
-    RESULTS.md); they do not depend on the caller, so each request clones them instead.
-
-    Every value is a correlated subquery rather than a join with GROUP BY: PostgreSQL then
-    computes only the sort keys (risk rank, latest pain) for every patient of the team and the
-    display-only columns for the page's rows after the sort, and count() drops them all
-    (bench/RESULTS.md: this halved the list's database time at 500 patients a team).
+    The values come from the patient's summary row (models.PatientSummary), which the
+    database keeps in step with every check-in, alert and procedure. Computing them on each
+    read took ten correlated subqueries per patient: at 500 patients a team that was most of
+    a list page's cost in Python (compiling them) and in PostgreSQL (planning and running
+    them), bench/NOTES.md.
     """
-    latest = CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-recorded_at")
-    latest_procedure = Procedure.objects.filter(patient=OuterRef("pk")).order_by(
-        "-performed_on", "-id"
+    figures = (
+        "latest_pain_score",
+        "last_checkin_at",
+        "latest_performed_on",
+        "latest_procedure_type",
+        "latest_levels",
+        "open_emergency",
+        "open_urgent",
+        "open_warning",
+        "open_info",
+        "risk_rank",
     )
-    unresolved = Alert.objects.filter(patient=OuterRef("pk"), status__in=UNRESOLVED).order_by()
-
-    def unresolved_count(severity: str) -> Coalesce:
-        counts = unresolved.filter(severity=severity).values("patient").annotate(n=Count("pk"))
-        return Coalesce(Subquery(counts.values("n")), 0)
-
-    top_rank = unresolved.annotate(
-        rank=Case(
-            *[When(severity=code, then=Value(rank)) for code, rank in SEVERITY_RANK.items()],
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    ).order_by("-rank")
     return Patient.objects.select_related("user").annotate(
-        latest_pain_score=Subquery(latest.values("pain_score")[:1]),
-        last_checkin_at=Subquery(latest.values("recorded_at")[:1]),
-        latest_performed_on=Subquery(latest_procedure.values("performed_on")[:1]),
-        latest_procedure_type=Subquery(latest_procedure.values("procedure_type")[:1]),
-        latest_levels=Subquery(latest_procedure.values("vertebral_levels")[:1]),
-        open_emergency=unresolved_count("emergency"),
-        open_urgent=unresolved_count("urgent"),
-        open_warning=unresolved_count("warning"),
-        open_info=unresolved_count("info"),
-        # 4 emergency ... 1 info, 0 nothing unresolved (the list's risk order).
-        risk_rank=Coalesce(Subquery(top_rank.values("rank")[:1]), 0),
+        **{name: F(f"summary__{name}") for name in figures}
     )
 
 
