@@ -14,7 +14,7 @@ from notifications.services import alerts_notify
 
 from . import rules
 from .choices import UNRESOLVED
-from .models import Alert, CareTeam, CheckIn, Patient, Procedure
+from .models import Alert, CareTeam, CheckIn, Patient, PatientSummary, Procedure
 
 
 def checkin_context(*, checkin: CheckIn) -> rules.Context:
@@ -67,11 +67,22 @@ def alerts_raise_for_checkin(*, checkin: CheckIn) -> list[Alert]:
     return alerts
 
 
+def summary_lock(patient_id: int) -> None:
+    """Lock the patient's summary row (models.PatientSummary) until the transaction ends.
+
+    Opening, resolving or moving an alert updates that row through a trigger. Taking its
+    lock before any alert's keeps one lock order for every writer of a patient's alerts (a
+    check-in takes it by being inserted), where two orders could deadlock.
+    """
+    list(PatientSummary.objects.select_for_update().filter(pk=patient_id).values_list("pk"))
+
+
 def alert_open_or_bump(
     *, patient: Patient, rule: rules.Rule, params: dict, checkin: CheckIn | None = None
 ) -> Alert:
     """At most one unresolved alert per patient and rule: add to it, or open a new one."""
     now = timezone.now()
+    summary_lock(patient.pk)
     alert = (
         Alert.objects.select_for_update()
         .filter(patient=patient, rule=rule.code, status__in=UNRESOLVED)

@@ -16,7 +16,7 @@ from outbox.services import email_queue
 from reminders import services as reminders
 from tracker.exceptions import Conflict, DomainError
 
-from . import codes, rules
+from . import alerts, codes, rules
 from .choices import SEVERITY_RANK, AlertStatus
 from .models import Alert, CareTeam, CheckIn, EnrollmentCode, Patient, Procedure
 from .rules import guidance_for
@@ -220,8 +220,6 @@ def checkin_record(*, patient: Patient, data: dict) -> CheckinResult:
     round trips and ORM work, and this saves two round trips (bench/RESULTS.md). One that fires
     takes the full path: insert, alerts and their emails in one transaction.
     """
-    from . import alerts
-
     payload = checkin_payload(data)
     checkin_id = data.get("id")
     checkin = CheckIn(
@@ -258,8 +256,6 @@ def checkin_record(*, patient: Patient, data: dict) -> CheckinResult:
 
 def checkin_evaluate(*, checkin: CheckIn) -> list[Alert]:
     """Run the warning-sign rules on a stored check-in (recovery/rules.py)."""
-    from . import alerts
-
     return alerts.alerts_raise_for_checkin(checkin=checkin)
 
 
@@ -268,6 +264,7 @@ def checkin_evaluate(*, checkin: CheckIn) -> list[Alert]:
 
 @transaction.atomic
 def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
+    alerts.summary_lock(alert.patient_id)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status == AlertStatus.RESOLVED:
         raise AlreadyResolved("A resolved alert cannot be acknowledged.")
@@ -281,6 +278,7 @@ def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
 
 @transaction.atomic
 def alert_resolve(*, alert: Alert, by: User, note: str) -> Alert:
+    alerts.summary_lock(alert.patient_id)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status == AlertStatus.RESOLVED:
         raise AlreadyResolved()

@@ -5,12 +5,17 @@ same statement, so the row is right whichever path wrote the change. Written for
 databases we run on: PostgreSQL (plpgsql) and SQLite (the demo and the quick tests).
 
 - A new check-in replaces the latest one when it is not older (concurrent check-ins of one
-  patient: PostgreSQL re-checks the condition on the row the other one wrote, so the later
-  recorded_at wins either way). Editing or deleting one reads the latest again.
+  patient wait for each other on the summary row, so the later recorded_at wins either way).
+  Editing or deleting one reads the latest again.
 - Alerts count by steps: -1 for the old row if it was unresolved, +1 for the new row if it is.
   Steps stay right under concurrent changes, where a recount could read a stale snapshot.
 - Procedures are clinicians' rare writes: a new one replaces the latest when it is not older;
   editing or deleting one reads the latest again.
+
+Lock order: a change to an alert's status, severity or patient locks the patient's summary
+row. Every transaction that writes alerts therefore locks that row first (a check-in does so
+by being inserted; the alert services call recovery.alerts.summary_lock()), so two writers
+never hold the alert and the summary row the other way round (a deadlock).
 
 A migration that rebuilds recovery_checkin, recovery_alert or recovery_procedure on SQLite
 (Django copies the table for most changes there) drops its triggers: such a migration must run
@@ -79,11 +84,16 @@ CHECKIN_COLUMNS = "patient_id, recorded_at, pain_score"
 ALERT_COLUMNS = "patient_id, severity, status"
 PROCEDURE_COLUMNS = "patient_id, performed_on, procedure_type, vertebral_levels"
 
+# Written even when the new check-in is older than the latest (it then changes nothing), so
+# that every check-in locks its patient's summary row before anything else: a check-in that
+# fires alerts then always takes that lock before the alerts' (see summary_lock()).
 NEWER_CHECKIN = """
-UPDATE recovery_patientsummary SET latest_pain_score = NEW.pain_score,
-    last_checkin_at = NEW.recorded_at
-WHERE patient_id = NEW.patient_id
-    AND (last_checkin_at IS NULL OR last_checkin_at <= NEW.recorded_at);
+UPDATE recovery_patientsummary SET
+    latest_pain_score = CASE WHEN last_checkin_at IS NULL OR last_checkin_at <= NEW.recorded_at
+        THEN NEW.pain_score ELSE latest_pain_score END,
+    last_checkin_at = CASE WHEN last_checkin_at IS NULL OR last_checkin_at <= NEW.recorded_at
+        THEN NEW.recorded_at ELSE last_checkin_at END
+WHERE patient_id = NEW.patient_id;
 """
 NEWER_PROCEDURE = """
 UPDATE recovery_patientsummary SET latest_performed_on = NEW.performed_on,
@@ -213,7 +223,9 @@ SQLITE_UNINSTALL = "".join(f"DROP TRIGGER IF EXISTS {name};\n" for name in SQLIT
 
 
 def install(schema_editor) -> None:
-    """Create the triggers and fill the summary of the patients that exist already."""
+    """(Re)create the triggers and fill every patient's summary afresh. A later migration that
+    changes this module's SQL calls it again."""
+    uninstall(schema_editor)
     vendor = schema_editor.connection.vendor
     script = {"postgresql": POSTGRESQL_INSTALL, "sqlite": SQLITE_INSTALL}[vendor]
     _run(schema_editor, script, vendor)

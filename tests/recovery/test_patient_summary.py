@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from recovery.choices import SEVERITY_RANK, UNRESOLVED
 from recovery.models import Alert, CheckIn, Patient, PatientSummary, Procedure
@@ -158,3 +159,35 @@ def test_many_writes_in_any_order_end_equal_to_a_recount():
             ProcedureFactory(patient=patient, performed_on=date(2026, 1, 1) + timedelta(days=i))
     for patient in patients:
         assert kept(patient) == recomputed(patient)
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_checkins_and_alerts_of_one_patient_leave_it_equal_to_a_recount(api):
+    """Eight check-ins of one patient at once, half of them firing an urgent alert (fever):
+    the row locks serialise the triggers' updates; none is lost."""
+    from tests.api.support import race, require_postgresql
+
+    require_postgresql()
+    start = timezone.now() - timedelta(hours=1)
+    patient = PatientFactory(enrolled_at=start - timedelta(days=1))
+    # Pains of 2 and 3: no jump or high score, so fever is the only rule that fires.
+    bodies = [
+        {
+            "pain_score": 2 + i % 2,
+            "temperature_c": 39.0 if i % 2 else 36.8,
+            "recorded_at": at.isoformat(),
+        }
+        for i, at in enumerate(start + timedelta(minutes=m) for m in (5, 1, 7, 3, 8, 2, 6, 4))
+    ]
+    clients = [api(patient.user) for _ in bodies]
+
+    def post():
+        return clients.pop().post("/api/v1/checkins/", bodies.pop(), format="json")
+
+    answers = race(8, post)
+    assert sorted(status for status, _ in answers) == [201] * 8, answers
+    assert kept(patient) == recomputed(patient)
+    s = summary(patient)
+    assert (s.last_checkin_at, s.latest_pain_score) == (start + timedelta(minutes=8), 2)
+    assert (s.open_urgent, s.risk_rank) == (1, 3)  # one fever alert, added to four times
