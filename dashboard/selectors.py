@@ -220,7 +220,7 @@ def patient_record_get(user: User, *, pk: int) -> PatientRecord:
     scope, so another team's patient is indistinguishable from a missing one."""
     patient = (
         patient_list_for(user)
-        .select_related("team")
+        .select_related("team", "user")
         .annotate(missed_checkins_open=_missed_checkins_open())
         .get(pk=pk)
     )

@@ -59,8 +59,9 @@ def _patient_rows() -> QuerySet[Patient]:
         "open_info",
         "risk_rank",
     )
-    return Patient.objects.select_related("user").annotate(
-        **{name: F(f"summary__{name}") for name in figures}
+    # The email is the one value of the user a row shows: a column, not 50 User instances.
+    return Patient.objects.annotate(
+        email=F("user__email"), **{name: F(f"summary__{name}") for name in figures}
     )
 
 

@@ -56,7 +56,7 @@ class OpenAlertsSerializer(serializers.Serializer):
 class PatientSerializer(serializers.ModelSerializer):
     """A patient as a clinician sees them, from selectors.patient_list_for's annotations."""
 
-    email = serializers.EmailField(source="user.email")
+    email = serializers.EmailField()
     days_since_procedure = serializers.SerializerMethodField()
     latest_pain_score = serializers.IntegerField(allow_null=True)
     last_checkin_at = serializers.DateTimeField(allow_null=True)
@@ -111,7 +111,7 @@ class PatientSerializer(serializers.ModelSerializer):
         fields = self.fields
         return {
             "id": patient.pk,
-            "email": patient.user.email,
+            "email": patient.email,
             "first_name": patient.first_name,
             "last_name": patient.last_name,
             "date_of_birth": fields["date_of_birth"].to_representation(patient.date_of_birth),

@@ -191,3 +191,46 @@ def test_concurrent_checkins_and_alerts_of_one_patient_leave_it_equal_to_a_recou
     s = summary(patient)
     assert (s.last_checkin_at, s.latest_pain_score) == (start + timedelta(minutes=8), 2)
     assert (s.open_urgent, s.risk_rank) == (1, 3)  # one fever alert, added to four times
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_resolving_an_alert_while_check_ins_fire_it_neither_deadlocks_nor_miscounts(
+    api, clinician, team
+):
+    """A clinician resolves the fever alert at the moment the patient's check-ins fire it
+    again: the services and the check-in take the summary row first, so neither side waits
+    for the other the wrong way round (a deadlock would be a 503 here)."""
+    from tests.api.support import race, require_postgresql
+
+    require_postgresql()
+    start = timezone.now() - timedelta(hours=1)
+    patient = PatientFactory(team=team, enrolled_at=start - timedelta(days=1))
+    fever = alert(patient, "urgent")
+    requests = [
+        lambda i=i: api(patient.user).post(
+            "/api/v1/checkins/",
+            {
+                "pain_score": 2,
+                "temperature_c": 39.2,
+                "recorded_at": (start + timedelta(minutes=i)).isoformat(),
+            },
+            format="json",
+        )
+        for i in range(4)
+    ] + [
+        lambda: api(clinician).post(
+            f"/api/v1/alerts/{fever.pk}/resolve/", {"note": "Called, fine."}, format="json"
+        )
+        for _ in range(2)
+    ]
+
+    answers = race(6, lambda: requests.pop()())
+    statuses = sorted(status for status, _ in answers)
+    assert statuses.count(201) == 4, answers
+    assert [status for status in statuses if status != 201] == [200, 409], answers
+    assert kept(patient) == recomputed(patient)
+    assert (
+        summary(patient).open_urgent
+        == Alert.objects.filter(patient=patient, rule="fever", status__in=UNRESOLVED).count()
+    )
