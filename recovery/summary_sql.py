@@ -104,6 +104,28 @@ WHERE patient_id = NEW.patient_id
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 
+
+def _pg_latest(table: str, columns: str, newer: str, latest: str) -> str:
+    """A check-in's or procedure's trigger: a new row may replace the latest; an edited or
+    deleted one reads the latest again."""
+    name = f"recovery_summary_{table.removeprefix('recovery_')}"
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {newer}
+    ELSIF TG_OP = 'UPDATE' THEN
+        {latest.format(ids="OLD.patient_id, NEW.patient_id")}
+    ELSE
+        {latest.format(ids="OLD.patient_id")}
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {columns} ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {name}();
+"""
+
+
 POSTGRESQL_INSTALL = f"""
 CREATE OR REPLACE FUNCTION recovery_summary_patient() RETURNS trigger AS $$
 BEGIN
@@ -112,21 +134,6 @@ BEGIN
 END $$ LANGUAGE plpgsql;
 CREATE TRIGGER recovery_summary_patient AFTER INSERT ON recovery_patient
     FOR EACH ROW EXECUTE FUNCTION recovery_summary_patient();
-
-CREATE OR REPLACE FUNCTION recovery_summary_checkin() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        {NEWER_CHECKIN}
-    ELSIF TG_OP = 'UPDATE' THEN
-        {LATEST_CHECKIN.format(ids="OLD.patient_id, NEW.patient_id")}
-    ELSE
-        {LATEST_CHECKIN.format(ids="OLD.patient_id")}
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER recovery_summary_checkin
-    AFTER INSERT OR DELETE OR UPDATE OF {CHECKIN_COLUMNS} ON recovery_checkin
-    FOR EACH ROW EXECUTE FUNCTION recovery_summary_checkin();
 
 CREATE OR REPLACE FUNCTION recovery_summary_alert() RETURNS trigger AS $$
 BEGIN
@@ -141,21 +148,8 @@ END $$ LANGUAGE plpgsql;
 CREATE TRIGGER recovery_summary_alert
     AFTER INSERT OR DELETE OR UPDATE OF {ALERT_COLUMNS} ON recovery_alert
     FOR EACH ROW EXECUTE FUNCTION recovery_summary_alert();
-
-CREATE OR REPLACE FUNCTION recovery_summary_procedure() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        {NEWER_PROCEDURE}
-    ELSIF TG_OP = 'UPDATE' THEN
-        {LATEST_PROCEDURE.format(ids="OLD.patient_id, NEW.patient_id")}
-    ELSE
-        {LATEST_PROCEDURE.format(ids="OLD.patient_id")}
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER recovery_summary_procedure
-    AFTER INSERT OR DELETE OR UPDATE OF {PROCEDURE_COLUMNS} ON recovery_procedure
-    FOR EACH ROW EXECUTE FUNCTION recovery_summary_procedure();
+{_pg_latest("recovery_checkin", CHECKIN_COLUMNS, NEWER_CHECKIN, LATEST_CHECKIN)}
+{_pg_latest("recovery_procedure", PROCEDURE_COLUMNS, NEWER_PROCEDURE, LATEST_PROCEDURE)}
 """
 
 POSTGRESQL_UNINSTALL = """
@@ -171,45 +165,48 @@ DROP FUNCTION IF EXISTS recovery_summary_procedure();
 
 # --- SQLite ----------------------------------------------------------------------------------
 
-SQLITE_INSTALL = f"""
+
+def _sqlite_triggers(table: str, columns: str, *, on_insert: str, on_update: str, on_delete: str):
+    name = f"recovery_summary_{table.removeprefix('recovery_')}"
+    return f"""
+CREATE TRIGGER {name}_insert AFTER INSERT ON {table} BEGIN
+    {on_insert}
+END;
+CREATE TRIGGER {name}_update AFTER UPDATE OF {columns} ON {table} BEGIN
+    {on_update}
+END;
+CREATE TRIGGER {name}_delete AFTER DELETE ON {table} BEGIN
+    {on_delete}
+END;
+"""
+
+
+def _sqlite_latest(table: str, columns: str, newer: str, latest: str) -> str:
+    return _sqlite_triggers(
+        table,
+        columns,
+        on_insert=newer,
+        on_update=latest.format(ids="OLD.patient_id, NEW.patient_id"),
+        on_delete=latest.format(ids="OLD.patient_id"),
+    )
+
+
+SQLITE_INSTALL = (
+    f"""
 CREATE TRIGGER recovery_summary_patient AFTER INSERT ON recovery_patient BEGIN
     {NEW_PATIENT}
 END;
-
-CREATE TRIGGER recovery_summary_checkin_insert AFTER INSERT ON recovery_checkin BEGIN
-    {NEWER_CHECKIN}
-END;
-CREATE TRIGGER recovery_summary_checkin_update AFTER UPDATE OF {CHECKIN_COLUMNS}
-    ON recovery_checkin BEGIN
-    {LATEST_CHECKIN.format(ids="OLD.patient_id, NEW.patient_id")}
-END;
-CREATE TRIGGER recovery_summary_checkin_delete AFTER DELETE ON recovery_checkin BEGIN
-    {LATEST_CHECKIN.format(ids="OLD.patient_id")}
-END;
-
-CREATE TRIGGER recovery_summary_alert_insert AFTER INSERT ON recovery_alert BEGIN
-    {_alert_step("NEW", "+", "")}
-END;
-CREATE TRIGGER recovery_summary_alert_update AFTER UPDATE OF {ALERT_COLUMNS}
-    ON recovery_alert BEGIN
-    {_alert_step("OLD", "-", "")}
-    {_alert_step("NEW", "+", "")}
-END;
-CREATE TRIGGER recovery_summary_alert_delete AFTER DELETE ON recovery_alert BEGIN
-    {_alert_step("OLD", "-", "")}
-END;
-
-CREATE TRIGGER recovery_summary_procedure_insert AFTER INSERT ON recovery_procedure BEGIN
-    {NEWER_PROCEDURE}
-END;
-CREATE TRIGGER recovery_summary_procedure_update AFTER UPDATE OF {PROCEDURE_COLUMNS}
-    ON recovery_procedure BEGIN
-    {LATEST_PROCEDURE.format(ids="OLD.patient_id, NEW.patient_id")}
-END;
-CREATE TRIGGER recovery_summary_procedure_delete AFTER DELETE ON recovery_procedure BEGIN
-    {LATEST_PROCEDURE.format(ids="OLD.patient_id")}
-END;
 """
+    + _sqlite_latest("recovery_checkin", CHECKIN_COLUMNS, NEWER_CHECKIN, LATEST_CHECKIN)
+    + _sqlite_triggers(
+        "recovery_alert",
+        ALERT_COLUMNS,
+        on_insert=_alert_step("NEW", "+", ""),
+        on_update=_alert_step("OLD", "-", "") + "\n" + _alert_step("NEW", "+", ""),
+        on_delete=_alert_step("OLD", "-", ""),
+    )
+    + _sqlite_latest("recovery_procedure", PROCEDURE_COLUMNS, NEWER_PROCEDURE, LATEST_PROCEDURE)
+)
 
 SQLITE_TRIGGERS = [
     "recovery_summary_patient",
