@@ -12,6 +12,10 @@ from tracker.middleware import client_ip
 from .models import AccessRecord
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+INSERT = (
+    "INSERT INTO audit_accessrecord "
+    "(patient_id, actor_id, kind, method, action, at, ip, request_id) VALUES "
+)
 
 
 def access_record(
@@ -53,9 +57,3 @@ def access_record(
             [value for pk in ids for value in (pk, *common)],
         )
     return len(ids)
-
-
-INSERT = (
-    "INSERT INTO audit_accessrecord "
-    "(patient_id, actor_id, kind, method, action, at, ip, request_id) VALUES "
-)
