@@ -46,8 +46,10 @@ def access_record(
         kind,
         method,
         action[:100],
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-        client_ip(request),
+        # Through the model's fields, as the ORM would: the time in the database's format,
+        # an IPv6 address normalised.
+        _field("at").get_db_prep_value(timezone.now(), connection),
+        _field("ip").get_db_prep_value(client_ip(request), connection),
         getattr(request, "request_id", "")[:64],
     ]
     row = "(%s, %s, %s, %s, %s, %s, %s, %s)"
@@ -57,3 +59,7 @@ def access_record(
             [value for pk in ids for value in (pk, *common)],
         )
     return len(ids)
+
+
+def _field(name: str):
+    return AccessRecord._meta.get_field(name)

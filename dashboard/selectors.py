@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from recovery import rules
-from recovery.choices import SEVERITY_RANK, UNRESOLVED, Severity
+from recovery.choices import SEVERITIES_BY_RANK, SEVERITY_RANK, UNRESOLVED
 from recovery.models import Alert, CheckIn, Patient, Procedure
 from recovery.selectors import alerts_for, patient_list_for, patient_rows_for
 from reminders.models import Reminder
@@ -98,6 +98,7 @@ SELECT
     -- ">=": a phone a few minutes fast may record just past local midnight; that check-in
     -- still answers "has this patient checked in today".
     (SELECT count(*) FROM dated WHERE checkin_day >= today),
+    -- In SEVERITIES_BY_RANK's order: most severe first.
     (SELECT coalesce(sum(open_emergency), 0) FROM mine),
     (SELECT coalesce(sum(open_urgent), 0) FROM mine),
     (SELECT coalesce(sum(open_warning), 0) FROM mine),
@@ -105,8 +106,6 @@ SELECT
     (SELECT count(DISTINCT a.patient_id) FROM recovery_alert a JOIN mine ON mine.id = a.patient_id
      WHERE a.rule = %(missed_rule)s AND a.status IN (%(open)s, %(acknowledged)s))
 """
-# Most severe first, as API.md lists them and SUMMARY_SQL counts them.
-SEVERITIES = sorted(Severity.values, key=SEVERITY_RANK.get, reverse=True)
 # The two databases we run on spell "local date in a zone named per row" differently; on
 # SQLite it is the function Django registers on every connection (zoneinfo in Python).
 SUMMARY_SQL_BY_VENDOR = {
@@ -125,7 +124,7 @@ SUMMARY_SQL_BY_VENDOR = {
 
 def dashboard_summary_for(user: User, *, now: datetime | None = None) -> DashboardSummary:
     if not user.is_authenticated or not user.is_clinician:
-        return DashboardSummary(0, 0, dict.fromkeys(SEVERITIES, 0), 0, 0)
+        return DashboardSummary(0, 0, dict.fromkeys(SEVERITIES_BY_RANK, 0), 0, 0)
     now = now or timezone.now()
     params = {
         "user": user.pk,
@@ -140,7 +139,7 @@ def dashboard_summary_for(user: User, *, now: datetime | None = None) -> Dashboa
     return DashboardSummary(
         patients_total=total,
         patients_in_recovery=in_recovery,
-        open_alerts=dict(zip(SEVERITIES, counts, strict=True)),
+        open_alerts=dict(zip(SEVERITIES_BY_RANK, counts, strict=True)),
         checked_in_today=checked_in,
         missed_checkins=missed,
     )

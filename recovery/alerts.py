@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F
 from django.utils import timezone
 
 from notifications.services import alerts_notify
@@ -54,6 +54,9 @@ def checkin_context(*, checkin: CheckIn) -> rules.Context:
 
 
 def alerts_raise_for_checkin(*, checkin: CheckIn) -> list[Alert]:
+    # The check-in's INSERT took this lock already (its trigger); said here because the
+    # alerts below rely on it.
+    summary_lock(checkin.patient_id)
     context = checkin_context(checkin=checkin)
     hits = rules.evaluate(context)
     alerts = [
@@ -80,9 +83,9 @@ def summary_lock(patient_id: int) -> None:
 def alert_open_or_bump(
     *, patient: Patient, rule: rules.Rule, params: dict, checkin: CheckIn | None = None
 ) -> Alert:
-    """At most one unresolved alert per patient and rule: add to it, or open a new one."""
+    """At most one unresolved alert per patient and rule: add to it, or open a new one.
+    The caller holds the patient's summary_lock()."""
     now = timezone.now()
-    summary_lock(patient.pk)
     alert = (
         Alert.objects.select_for_update()
         .filter(patient=patient, rule=rule.code, status__in=UNRESOLVED)
@@ -159,13 +162,8 @@ def missed_checkins_evaluate(*, now: datetime | None = None) -> MissedCheckinsRe
     )
     # Generous in SQL (a day either side for time zones), exact in Python below.
     earliest = now.date() - timedelta(days=int(longest) + 2)
-    latest_procedure = Procedure.objects.filter(patient=OuterRef("pk")).order_by(
-        "-performed_on", "-id"
-    )
     candidates = list(
-        Patient.objects.annotate(
-            latest_performed_on=Subquery(latest_procedure.values("performed_on")[:1])
-        )
+        Patient.objects.annotate(latest_performed_on=F("summary__latest_performed_on"))
         .filter(latest_performed_on__gte=earliest)
         .select_related("team")
         .order_by("pk")

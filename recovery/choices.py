@@ -45,6 +45,8 @@ class Severity(models.TextChoices):
 
 # Higher is more severe; used for risk ordering and for the guidance of a check-in.
 SEVERITY_RANK = {"info": 1, "warning": 2, "urgent": 3, "emergency": 4}
+# Most severe first, as API.md lists alert counts.
+SEVERITIES_BY_RANK = sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True)
 
 
 class AlertStatus(models.TextChoices):

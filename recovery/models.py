@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.timezone import now
 
 from .choices import (
+    SEVERITIES_BY_RANK,
+    SEVERITY_RANK,
     VERTEBRAL_LEVELS,
     AlertStatus,
     Cause,
@@ -106,13 +108,16 @@ class PatientSummary(models.Model):
     open_urgent = models.PositiveIntegerField(db_default=0)
     open_warning = models.PositiveIntegerField(db_default=0)
     open_info = models.PositiveIntegerField(db_default=0)
-    # 4 emergency ... 1 info, 0 nothing unresolved: the list's risk order.
+    # The rank of the most severe unresolved alert (SEVERITY_RANK), 0 for none: the list's
+    # risk order.
     risk_rank = models.GeneratedField(
         expression=models.Case(
-            models.When(open_emergency__gt=0, then=models.Value(4)),
-            models.When(open_urgent__gt=0, then=models.Value(3)),
-            models.When(open_warning__gt=0, then=models.Value(2)),
-            models.When(open_info__gt=0, then=models.Value(1)),
+            *(
+                models.When(
+                    **{f"open_{severity}__gt": 0}, then=models.Value(SEVERITY_RANK[severity])
+                )
+                for severity in SEVERITIES_BY_RANK
+            ),
             default=models.Value(0),
         ),
         output_field=models.PositiveSmallIntegerField(),

@@ -14,7 +14,7 @@ databases we run on: PostgreSQL (plpgsql) and SQLite (the demo and the quick tes
 
 Lock order: a change to an alert's status, severity or patient locks the patient's summary
 row. Every transaction that writes alerts therefore locks that row first (a check-in does so
-by being inserted; the alert services call recovery.alerts.summary_lock()), so two writers
+by being inserted; the other writers call recovery.alerts.summary_lock()), so two writers
 never hold the alert and the summary row the other way round (a deadlock).
 
 A migration that rebuilds recovery_checkin, recovery_alert or recovery_procedure on SQLite
@@ -24,8 +24,11 @@ install() again. tests/recovery/test_patient_summary.py fails on any backend wit
 
 import sqlite3
 
-UNRESOLVED_SQL = "('open', 'acknowledged')"
-SEVERITIES = ("emergency", "urgent", "warning", "info")
+from .choices import SEVERITIES_BY_RANK as SEVERITIES
+from .choices import UNRESOLVED
+
+# Our own constants written into the triggers' SQL (no input reaches it).
+UNRESOLVED_SQL = "(" + ", ".join(f"'{status}'" for status in UNRESOLVED) + ")"
 
 # The latest procedure of each patient in `ids`, read again (portable SQL).
 LATEST_PROCEDURE = """
