@@ -25,6 +25,17 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"'{value}' is not an IANA time zone name.")
 
 
+def default_emergency_number() -> str:
+    return settings.DEFAULT_EMERGENCY_NUMBER
+
+
+class Language(models.TextChoices):
+    """The languages of everything a patient reads (pages, guidance, emails)."""
+
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Español"
+
+
 class CareTeam(models.Model):
     name = models.CharField(max_length=200, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
@@ -34,6 +45,10 @@ class CareTeam(models.Model):
     # Overrides of the warning-sign and notification defaults in recovery/rules.py, keyed by
     # setting name (rules.SETTING_SPECS lists the names and the values each may take).
     rule_settings = models.JSONField(default=dict, blank=True)
+    # What the patient app's guidance screens dial (tel: links): the team's own line for
+    # "call your care team today", and the local emergency number for "call now".
+    phone = models.CharField(max_length=40, blank=True, default="")
+    emergency_number = models.CharField(max_length=20, default=default_emergency_number)
 
     def __str__(self) -> str:
         return self.name
@@ -62,6 +77,7 @@ class Patient(models.Model):
     reminder_hour = models.PositiveSmallIntegerField(default=9)
     has_osteoporosis = models.BooleanField(default=False)
     enrolled_at = models.DateTimeField(default=now)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
 
     class Meta:
         constraints = [

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.http import urlencode
 
 from accounts.models import User
 from outbox.models import OutgoingEmail
@@ -79,6 +80,7 @@ def patient_enroll(*, team: CareTeam, data: dict) -> tuple[Patient, str]:
         timezone=data.get("timezone", "UTC"),
         reminder_hour=data.get("reminder_hour", 9),
         has_osteoporosis=data.get("has_osteoporosis", False),
+        language=data.get("language", "en"),
     )
     code = enrollment_code_issue(patient=patient)
     return patient, code
@@ -100,16 +102,19 @@ def enrollment_code_issue(*, patient: Patient) -> str:
         created_at=now,
         expires_at=now + timedelta(days=settings.ENROLLMENT_CODE_DAYS),
     )
-    email_queue(
-        to=patient.user.email,
-        template="recovery/email/enrollment",
-        context={
-            "first_name": patient.first_name,
-            "code": code,
-            "days": settings.ENROLLMENT_CODE_DAYS,
-        },
-        category="enrollment",
-    )
+    # Rendered now, so in the patient's language now (the outbox stores the finished text).
+    with translation.override(patient.language):
+        email_queue(
+            to=patient.user.email,
+            template="recovery/email/enrollment",
+            context={
+                "first_name": patient.first_name,
+                "code": code,
+                "days": settings.ENROLLMENT_CODE_DAYS,
+                "activate_url": f"{settings.SITE_URL}/app/activate/?{urlencode({'code': code})}",
+            },
+            category="enrollment",
+        )
     return code
 
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 
 class Kind(models.TextChoices):
@@ -304,9 +306,11 @@ def plan_for(plan: PlanInput) -> list[PlannedReminder]:
 
 
 def format_day(day: date) -> str:
-    """A date as a patient reads it: "Friday 6 March 2026"."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    """A date as a patient reads it, in the active language: "Friday 6 March 2026"."""
+    # Translators: a date format of django.utils.dateformat, e.g. "Friday 6 March 2026".
+    return date_format(day, gettext("l j F Y"))
 
 
 def text_for(kind: str, *, until: date, due: date) -> str:
-    return ITEMS[kind].text.format(until=format_day(until), due=format_day(due))
+    """The item's text in the active language (patientapp/locale holds the translations)."""
+    return gettext(ITEMS[kind].text).format(until=format_day(until), due=format_day(due))

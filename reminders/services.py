@@ -27,8 +27,9 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import get_random_string, salted_hmac
+from django.utils.translation import gettext
 
 from outbox import emails
 from recovery.models import CheckIn, Patient, Procedure
@@ -482,15 +483,20 @@ def unsubscribe_url(*, patient_id: int, kind: str) -> str:
 
 
 def reminder_context(*, reminder: Reminder) -> dict:
+    """What a reminder email says, in the language active (reminder_message: the patient's)."""
+    from patientapp.services import signin_link_issue, signin_link_url
+
     patient = reminder.patient
     item = plan.ITEMS[reminder.kind]
     due_day = reminder.due_at.astimezone(patient.tz).date()
     until = reminder.procedure.lifting_restriction_until
     return {
         "first_name": patient.first_name,
-        "title": item.title,
+        "title": gettext(item.title),
         "text": plan.text_for(reminder.kind, until=until, due=due_day),
-        "kind_label": plan.Kind(reminder.kind).label,
+        "kind_label": gettext(plan.Kind(reminder.kind).label),
+        # "Check in now": a single-use sign-in link to the patient app (patientapp/).
+        "signin_url": signin_link_url(signin_link_issue(patient=patient)),
         "due_day": plan.format_day(due_day),
         "lifting_restriction_until": plan.format_day(until),
         # Other reminders repeat the restriction while it holds; its own two name it already.
@@ -502,8 +508,9 @@ def reminder_context(*, reminder: Reminder) -> dict:
 
 
 def reminder_message(*, reminder: Reminder) -> EmailMultiAlternatives:
-    context = reminder_context(reminder=reminder)
-    subject, text, html = emails.render("reminders/email/reminder", context)
+    with translation.override(reminder.patient.language):
+        context = reminder_context(reminder=reminder)
+        subject, text, html = emails.render("reminders/email/reminder", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -548,6 +555,25 @@ def reminder_opt_out(*, patient: Patient, kind: str) -> ReminderOptOut:
     """
     opt_out, _ = ReminderOptOut.objects.get_or_create(patient=patient, kind=kind)
     return opt_out
+
+
+@transaction.atomic
+def reminder_kinds_set(*, patient: Patient, wanted: Iterable[str]) -> None:
+    """Get exactly the reminder kinds in `wanted` by email: the others are opted out, and an
+    earlier opt-out of a wanted kind (or of all reminders) is lifted (subscribing again)."""
+    wanted = set(wanted)
+    unwanted = [kind for kind in plan.Kind.values if kind not in wanted]
+    patient.reminder_opt_outs.exclude(kind__in=unwanted).delete()
+    for kind in unwanted:
+        ReminderOptOut.objects.get_or_create(patient=patient, kind=kind)
+
+
+def reminder_kinds_wanted(*, patient: Patient) -> set[str]:
+    """The reminder kinds the patient gets by email (none after "stop all")."""
+    opted_out = set(patient.reminder_opt_outs.values_list("kind", flat=True))
+    if ReminderOptOut.ALL in opted_out:
+        return set()
+    return {kind for kind in plan.Kind.values if kind not in opted_out}
 
 
 # --- Calendar feed -------------------------------------------------------------------------

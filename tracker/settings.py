@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dashboard",
     "notifications",
     "audit",
+    "patientapp",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The languages of the patient app and of patient emails (Patient.language); clinician pages
+# and stored alerts keep the team's wording (English).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "patientapp" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -324,3 +329,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Workers log through LOGGING above (JSON, with the request id that queued the task).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- The patient app (patientapp/) -----------------------------------------------------------
+
+# A care team's emergency number when none is set (the patient app's "call now" button).
+DEFAULT_EMERGENCY_NUMBER = env.str("DEFAULT_EMERGENCY_NUMBER", default="911")
+# A sign-in link from a reminder email lives until the end of the patient's local day it was
+# sent on, and at least this many hours.
+SIGNIN_LINK_MIN_HOURS = env.float("SIGNIN_LINK_MIN_HOURS", default=12.0)
+# A form sent without its CSRF token gets a page that says what to do (patientapp/views.py).
+CSRF_FAILURE_VIEW = "patientapp.views.csrf_failure"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("fhir/", include("interop.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("app/", include("patientapp.urls")),
     path("api/v1/dashboard/", include("dashboard.api_urls")),
     path("", include("reminders.urls")),
 ]

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from accounts.models import User
@@ -14,7 +15,7 @@ from recovery.choices import (
     Severity,
     Symptom,
 )
-from recovery.models import Alert, Patient, Procedure, validate_timezone
+from recovery.models import Alert, Language, Patient, Procedure, validate_timezone
 
 from .fields import (
     AwareDateTimeField,
@@ -77,6 +78,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "timezone",
             "reminder_hour",
             "has_osteoporosis",
+            "language",
             "team",
             "enrolled_at",
             "days_since_procedure",
@@ -118,6 +120,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "timezone": patient.timezone,
             "reminder_hour": patient.reminder_hour,
             "has_osteoporosis": patient.has_osteoporosis,
+            "language": patient.language,
             "team": patient.team_id,
             "enrolled_at": fields["enrolled_at"].to_representation(patient.enrolled_at),
             "days_since_procedure": self.get_days_since_procedure(patient),
@@ -150,6 +153,7 @@ class PatientInputSerializer(serializers.Serializer):
     reminder_hour = StrictIntegerField(min_value=0, max_value=23, required=False, default=9)
     has_osteoporosis = StrictBooleanField(required=False, default=False)
     team = StrictIntegerField(required=False)
+    language = serializers.ChoiceField(choices=Language.choices, required=False, default="en")
 
     def validate_email(self, value):
         users = User.objects.filter(email=value)
@@ -336,10 +340,16 @@ class CheckInResultSerializer(CheckInSerializer):
         # One order for the first answer and for a replay (which reads the alerts back from
         # the database): most severe first, then oldest, so "the same representation" holds.
         alerts = sorted(self.context["alerts"], key=lambda a: (-SEVERITY_RANK[a.severity], a.pk))
-        return AlertBriefSerializer(alerts, many=True).data
+        # The answer goes to the patient: their language (the view activates it); the stored
+        # alert keeps the team's wording.
+        return [
+            {**row, "message": gettext(row["message"])}
+            for row in AlertBriefSerializer(alerts, many=True).data
+        ]
 
     def get_guidance(self, checkin) -> GuidanceSerializer(allow_null=True):
-        return self.context["guidance"]
+        guidance = self.context["guidance"]
+        return guidance and {**guidance, "message": gettext(guidance["message"])}
 
 
 # --- Alerts --------------------------------------------------------------------------------
@@ -378,6 +388,12 @@ class TeamBriefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class CareTeamContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
+    emergency_number = serializers.CharField()
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
@@ -386,6 +402,10 @@ class MeSerializer(serializers.Serializer):
     last_name = serializers.CharField()
     patient_id = serializers.IntegerField(required=False, help_text="Patients only.")
     teams = TeamBriefSerializer(many=True, required=False, help_text="Clinicians only.")
+    language = serializers.ChoiceField(
+        choices=Language.choices, required=False, help_text="Patients only."
+    )
+    care_team = CareTeamContactSerializer(required=False, help_text="Patients only.")
 
 
 class ActivateSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 """Thin views: a serializer validates, a service decides, a serializer renders."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -34,7 +35,15 @@ class MeView(APIView):
             "last_name": user.last_name,
         }
         if user.is_patient:
-            body["patient_id"] = user.patient.pk
+            patient = user.patient
+            team = patient.team
+            body["patient_id"] = patient.pk
+            body["language"] = patient.language
+            body["care_team"] = {
+                "name": team.name,
+                "phone": team.phone,
+                "emergency_number": team.emergency_number,
+            }
         if user.is_clinician:
             body["teams"] = list(selectors.teams_for(user).values("id", "name"))
         return Response(body)
@@ -236,9 +245,10 @@ class CheckinListCreateView(generics.ListAPIView):
         data = s.CheckInInputSerializer(data=request.data, context={"patient": patient})
         data.is_valid(raise_exception=True)
         result = services.checkin_record(patient=patient, data=data.validated_data)
-        body = s.CheckInResultSerializer(
-            result.checkin, context={"alerts": result.alerts, "guidance": result.guidance}
-        ).data
+        with translation.override(patient.language):
+            body = s.CheckInResultSerializer(
+                result.checkin, context={"alerts": result.alerts, "guidance": result.guidance}
+            ).data
         return Response(body, status=status.HTTP_200_OK if result.replayed else 201)
 
 

@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils import timezone
+
+from recovery.models import Patient
+
+
+class SignInLink(models.Model):
+    """A "Check in now" link from a reminder email: single use, for one patient and purpose.
+
+    The token in the URL is random; only its SHA-256 is stored, so the table alone signs
+    nobody in. `used_at` is set by the one conditional UPDATE that wins (single use).
+    """
+
+    class Purpose(models.TextChoices):
+        CHECKIN = "checkin"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="signin_links")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.CHECKIN)
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Sign-in link {self.pk}"

@@ -1,0 +1,105 @@
+"""Reads of the patient app, always of the one patient the signed-in person acts for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from recovery import rules
+from recovery.choices import SEVERITY_RANK, Symptom
+from recovery.models import CheckIn, Patient, Procedure
+from recovery.selectors import checkins_for, patients_for, procedures_for
+from reminders.models import Reminder
+from reminders.selectors import reminders_for
+
+
+def acting_patient(user: User) -> Patient | None:
+    """Whose pages these are: a patient's own. (Caregivers, issue 13, will act for the
+    patients who invited them; every view asks here, so that is one change.)"""
+    return patients_for(user).select_related("team", "user").first() if user.is_patient else None
+
+
+def symptom_severity(code: str) -> str | None:
+    """The most severe rule that this one symptom fires on its own (recovery/rules.py), so
+    the order of the questions and the offline emergency line follow the rules table."""
+    context = rules.Context(
+        recorded_at=timezone.now(),
+        pain_score=0,
+        temperature_c=None,
+        symptoms=frozenset({code}),
+        history=[],
+        procedure_start=None,
+        pre_procedure_pain=None,
+        params=dict(rules.DEFAULTS),
+    )
+    fired = rules.evaluate(context)
+    if not fired:
+        return None
+    return max((rule.severity for rule in fired), key=SEVERITY_RANK.get)
+
+
+def symptoms_in_question_order(order: list[str] | None = None) -> list[str]:
+    """Symptoms whose rules are emergencies first, then urgent, then warnings (within one
+    severity, in `order`)."""
+    codes = list(order or Symptom.values)
+    return sorted(codes, key=lambda c: -SEVERITY_RANK.get(symptom_severity(c) or "", 0))
+
+
+def emergency_symptoms() -> list[str]:
+    return [code for code in Symptom.values if symptom_severity(code) == "emergency"]
+
+
+@dataclass
+class Home:
+    patient: Patient
+    today: date
+    checked_in_today: bool
+    procedure: Procedure | None
+    days_since_procedure: int | None
+    restriction_until: date | None
+    next_reminders: list[Reminder]
+
+
+def home_get(patient: Patient, *, now: datetime | None = None) -> Home:
+    now = now or timezone.now()
+    tz = patient.tz
+    today = now.astimezone(tz).date()
+    start = rules.day_start(today, tz)
+    checked_in = CheckIn.objects.filter(
+        patient=patient, recorded_at__gte=start, recorded_at__lt=start + timedelta(days=1)
+    ).exists()
+    procedure = patient.procedures.order_by("-performed_on", "-id").first()
+    until = procedure.lifting_restriction_until if procedure else None
+    upcoming = list(
+        Reminder.objects.filter(patient=patient, status=Reminder.Status.SCHEDULED, due_at__gte=now)
+        .order_by("due_at", "kind")[:3]
+    )
+    return Home(
+        patient=patient,
+        today=today,
+        checked_in_today=checked_in,
+        procedure=procedure,
+        days_since_procedure=(today - procedure.performed_on).days if procedure else None,
+        restriction_until=until if until and until > today else None,
+        next_reminders=upcoming,
+    )
+
+
+def own_checkins(user: User) -> QuerySet[CheckIn]:
+    return checkins_for(user)
+
+
+def own_procedures(user: User) -> QuerySet[Procedure]:
+    return procedures_for(user)
+
+
+def own_reminders(user: User) -> QuerySet[Reminder]:
+    return reminders_for(user)
+
+
+def own_checkin_get(user: User, checkin_id) -> CheckIn | None:
+    return checkins_for(user).filter(pk=checkin_id).prefetch_related("alerts").first()

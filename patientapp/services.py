@@ -1,0 +1,84 @@
+"""Writes of the patient app: sign-in links, and the patient's own preferences.
+
+Check-ins go through recovery.services.checkin_record, exactly as the API's do; nothing here
+judges a check-in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from recovery import services as recovery_services
+from recovery.models import Patient
+from reminders import services as reminder_services
+
+from .models import SignInLink
+
+
+def signin_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def signin_link_expiry(*, patient: Patient, now: datetime) -> datetime:
+    """The end of the patient's local day the link is sent on, and at least the minimum."""
+    local = now.astimezone(patient.tz)
+    end_of_day = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=patient.tz)
+    return max(end_of_day, now + timedelta(hours=settings.SIGNIN_LINK_MIN_HOURS))
+
+
+def signin_link_issue(
+    *, patient: Patient, purpose: str = SignInLink.Purpose.CHECKIN, now: datetime | None = None
+) -> str:
+    """Store a new single-use link for the patient and return its token (only shown once)."""
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    SignInLink.objects.create(
+        patient=patient,
+        purpose=purpose,
+        token_digest=signin_digest(token),
+        created_at=now,
+        expires_at=signin_link_expiry(patient=patient, now=now),
+    )
+    return token
+
+
+def signin_link_url(token: str) -> str:
+    return f"{settings.SITE_URL}/app/l/{token}/"
+
+
+def _usable(token: str, purpose: str, now: datetime):
+    return SignInLink.objects.filter(
+        token_digest=signin_digest(token), purpose=purpose, used_at=None, expires_at__gt=now
+    )
+
+
+def signin_link_peek(
+    *, token: str, purpose: str = SignInLink.Purpose.CHECKIN
+) -> SignInLink | None:
+    """The link if it can still be used; reading it changes nothing (mail scanners GET it)."""
+    return _usable(token, purpose, timezone.now()).select_related("patient__user").first()
+
+
+@transaction.atomic
+def signin_link_use(*, token: str, purpose: str = SignInLink.Purpose.CHECKIN) -> Patient | None:
+    """Spend the link: the one conditional UPDATE that changes the row wins."""
+    now = timezone.now()
+    link = _usable(token, purpose, now).select_related("patient__user").first()
+    if link is None or not _usable(token, purpose, now).filter(pk=link.pk).update(used_at=now):
+        return None
+    return link.patient
+
+
+@transaction.atomic
+def patient_preferences_update(*, patient: Patient, data: dict, wanted_kinds: set[str]) -> None:
+    """Reminder hour, time zone, language and which reminders to get (re-plans as needed)."""
+    changed = {name: value for name, value in data.items() if getattr(patient, name) != value}
+    if changed:
+        recovery_services.patient_update(patient=patient, data=changed)
+    reminder_services.reminder_kinds_set(patient=patient, wanted=wanted_kinds)
