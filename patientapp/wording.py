@@ -171,3 +171,25 @@ PLAN_TEXTS = [
         "Sudden new back pain can mean a new fracture in another bone of the spine. If it happens, log a check-in in the app and call your care team."
     ),
 ]
+
+# audit/api.py: what each line of the access log says someone did.
+ACCESS_LOG_TEXTS = [
+    gettext_noop("saw you in the list of patients"),
+    gettext_noop("enrolled you"),
+    gettext_noop("looked at your details"),
+    gettext_noop("changed your details"),
+    gettext_noop("made you a new sign-up code"),
+    gettext_noop("looked at your procedures"),
+    gettext_noop("recorded a procedure"),
+    gettext_noop("looked at a procedure"),
+    gettext_noop("changed a procedure"),
+    gettext_noop("looked at your check-ins"),
+    gettext_noop("looked at your reminders"),
+    gettext_noop("looked at your alerts"),
+    gettext_noop("looked at an alert"),
+    gettext_noop("took up an alert"),
+    gettext_noop("closed an alert"),
+    gettext_noop("exported your record"),
+    gettext_noop("looked at your record"),
+    gettext_noop("changed your record"),
+]

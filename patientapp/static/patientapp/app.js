@@ -23,7 +23,7 @@
     if (!banner) return;
     var count = readQueue().length;
     if (!count) { banner.hidden = true; banner.textContent = ""; return; }
-    var text = count === 1 ? banner.dataset.waitingOne : banner.dataset.waitingMany.replace("%(count)s", count);
+    var text = count === 1 ? banner.dataset.waitingOne : banner.dataset.waitingMany.replace("{count}", count);
     banner.innerHTML = "";
     var p = document.createElement("p");
     p.className = "notice";
