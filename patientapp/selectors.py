@@ -75,8 +75,9 @@ def home_get(patient: Patient, *, now: datetime | None = None) -> Home:
     procedure = patient.procedures.order_by("-performed_on", "-id").first()
     until = procedure.lifting_restriction_until if procedure else None
     upcoming = list(
-        Reminder.objects.filter(patient=patient, status=Reminder.Status.SCHEDULED, due_at__gte=now)
-        .order_by("due_at", "kind")[:3]
+        Reminder.objects.filter(
+            patient=patient, status=Reminder.Status.SCHEDULED, due_at__gte=now
+        ).order_by("due_at", "kind")[:3]
     )
     return Home(
         patient=patient,

@@ -58,9 +58,7 @@ def _usable(token: str, purpose: str, now: datetime):
     )
 
 
-def signin_link_peek(
-    *, token: str, purpose: str = SignInLink.Purpose.CHECKIN
-) -> SignInLink | None:
+def signin_link_peek(*, token: str, purpose: str = SignInLink.Purpose.CHECKIN) -> SignInLink | None:
     """The link if it can still be used; reading it changes nothing (mail scanners GET it)."""
     return _usable(token, purpose, timezone.now()).select_related("patient__user").first()
 

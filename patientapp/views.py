@@ -106,7 +106,9 @@ def page(request, template: str, context: dict | None = None, *, nav: str = "", 
             "nav": nav,
             "patient": patient,
             "team": team,
-            "emergency_number": team.emergency_number if team else settings.DEFAULT_EMERGENCY_NUMBER,
+            "emergency_number": team.emergency_number
+            if team
+            else settings.DEFAULT_EMERGENCY_NUMBER,
             "emergency_symptoms": emergency_symptoms_text(),
         },
         status=status,
@@ -114,7 +116,7 @@ def page(request, template: str, context: dict | None = None, *, nav: str = "", 
 
 
 def emergency_symptoms_text() -> str:
-    """"Chest pain, trouble breathing or bladder or bowel change", from the rules table's
+    """ "Chest pain, trouble breathing or bladder or bowel change", from the rules table's
     emergency rules: shown on every page and on the offline waiting screen."""
     emergency = set(selectors.emergency_symptoms())
     names = [str(SYMPTOM_NAMES[code]) for code in SYMPTOM_QUESTIONS if code in emergency]
@@ -179,8 +181,10 @@ def activate(request):
         except recovery_services.InvalidEnrollmentCode:
             form.add_error(
                 "code",
-                _("This code is not right, was used already or has run out. Check it, or ask "
-                  "your care team for a new one."),
+                _(
+                    "This code is not right, was used already or has run out. Check it, or ask "
+                    "your care team for a new one."
+                ),
             )
         except ValidationError as exc:
             form.add_error("password", exc)
@@ -203,9 +207,7 @@ def signin_link(request, token: str):
             return redirect("app:checkin")
         link = None
     if link is None:
-        return page(
-            request, "patientapp/link_invalid.html", {"form": PatientLoginForm(request)}
-        )
+        return page(request, "patientapp/link_invalid.html", {"form": PatientLoginForm(request)})
     with translation.override(link.patient.language):
         return page(request, "patientapp/link.html", {"link_patient": link.patient})
 
@@ -253,8 +255,11 @@ def history(request):
     )
     chart.title = _("Your pain scores and the usual course of recovery")
     chart.description = (
-        _("%(count)s pain scores. The dashed line shows the usual course: pain eases within two "
-          "days, then stays low. Every score is also in the list below.") % {"count": len(checkins)}
+        _(
+            "%(count)s pain scores. The dashed line shows the usual course: pain eases within two "
+            "days, then stays low. Every score is also in the list below."
+        )
+        % {"count": len(checkins)}
         if checkins
         else _("No check-ins yet.")
     )
@@ -292,9 +297,7 @@ def plan(request):
             {
                 "day": format_day(day),
                 "title": _(ITEMS[reminder.kind].title),
-                "text": text_for(
-                    reminder.kind, until=procedure.lifting_restriction_until, due=day
-                ),
+                "text": text_for(reminder.kind, until=procedure.lifting_restriction_until, due=day),
                 "status": REMINDER_STATUS.get(reminder.status, reminder.status),
                 "past": reminder.status != "scheduled",
             }
@@ -505,10 +508,17 @@ def checkin(request, step: str = "pain"):
             return redirect(_next_step(step, back_to_review=back_to_review))
         context = _step_context(step, errors.pop("_draft", draft))
         context["errors"] = errors
-        return page(request, f"patientapp/checkin/{_template(step)}.html", context, nav="checkin",
-                    status=400)
+        return page(
+            request,
+            f"patientapp/checkin/{_template(step)}.html",
+            context,
+            nav="checkin",
+            status=400,
+        )
     return page(
-        request, f"patientapp/checkin/{_template(step)}.html", _step_context(step, draft),
+        request,
+        f"patientapp/checkin/{_template(step)}.html",
+        _step_context(step, draft),
         nav="checkin",
     )
 
@@ -614,8 +624,9 @@ def checkin_done(request, checkin_id):
             "severity": guidance["severity"] if guidance else None,
             # The patient reads the rule's message in their language; the stored alert and
             # the team's views keep the team's wording.
-            "messages_for_patient": list(dict.fromkeys(_(a.message) for a in alerts
-                                                       if a.severity != "info")),
+            "messages_for_patient": list(
+                dict.fromkeys(_(a.message) for a in alerts if a.severity != "info")
+            ),
         },
         nav="checkin",
     )

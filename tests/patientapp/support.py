@@ -8,9 +8,7 @@ from patientapp.views import checkin_steps
 def walk_checkin(client, *, pain=3, temperature="", unit="c", yes=(), notes=""):
     """Answer every screen as a patient would; return the review form's fields."""
     assert client.post("/app/checkin/", {"pain_score": str(pain)}).status_code == 302
-    response = client.post(
-        "/app/checkin/temperature/", {"temperature": temperature, "unit": unit}
-    )
+    response = client.post("/app/checkin/temperature/", {"temperature": temperature, "unit": unit})
     assert response.status_code == 302, response.content.decode()
     for step in checkin_steps()[2:-2]:
         answer = "yes" if step in yes else "no"

@@ -71,7 +71,8 @@ def test_the_queue_endpoint_replays_and_refuses_clashes(app_client, patient, pro
     )
     assert clash.status_code == 409
     bad = client.post(
-        "/app/api/checkins/", {**body, "id": str(uuid.uuid4()), "pain_score": 11},
+        "/app/api/checkins/",
+        {**body, "id": str(uuid.uuid4()), "pain_score": 11},
         content_type="application/json",
     )
     assert bad.status_code == 400 and "pain_score" in bad.json()
@@ -83,8 +84,6 @@ def test_the_queue_endpoint_needs_the_csrf_token(patient, procedure):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(patient.user)
-    response = client.post(
-        "/app/api/checkins/", {"pain_score": 3}, content_type="application/json"
-    )
+    response = client.post("/app/api/checkins/", {"pain_score": 3}, content_type="application/json")
     assert response.status_code == 403
     assert CheckIn.objects.count() == 0

@@ -74,8 +74,12 @@ def test_hour_zone_and_language_are_saved_and_replan(client_of, patient):
 
 @pytest.mark.parametrize(
     "changes",
-    [{"reminder_hour": "24"}, {"timezone": "Mars/Base"}, {"language": "fr"},
-     {"reminders": ["nonsense"]}],
+    [
+        {"reminder_hour": "24"},
+        {"timezone": "Mars/Base"},
+        {"language": "fr"},
+        {"reminders": ["nonsense"]},
+    ],
 )
 def test_a_bad_setting_is_a_400_and_nothing_changes(client_of, patient, changes):
     response = save(client_of, **changes)
