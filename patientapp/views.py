@@ -56,11 +56,20 @@ HISTORY_PAGE_SIZE = 30
 # --- Plumbing ------------------------------------------------------------------------------
 
 
+def visitor_language(request) -> str:
+    """Signed out: ?lang= (the enrollment email's link, the language switch), else the
+    browser's."""
+    asked = request.GET.get("lang", "")
+    if asked in dict(settings.LANGUAGES):
+        return asked
+    return translation.get_language_from_request(request)
+
+
 def _language_of(request) -> str:
     patient = getattr(request, "patient", None)
     if patient is not None:
         return patient.language
-    return translation.get_language_from_request(request)
+    return visitor_language(request)
 
 
 def app_view(view):
@@ -86,7 +95,7 @@ def patient_required(view):
             return redirect_to_login(request.get_full_path(), login_url=reverse("app:login"))
         request.patient = selectors.acting_patient(request.user)
         if request.patient is None:
-            with translation.override(translation.get_language_from_request(request)):
+            with translation.override(visitor_language(request)):
                 response = render(request, "patientapp/forbidden.html", status=403)
             add_never_cache_headers(response)
             return response
@@ -130,7 +139,7 @@ def csrf_failure(request, reason=""):
     """A form sent without its security token (an old page, or not from us): say so plainly."""
     if request.path.startswith("/app/api/"):
         return JsonResponse({"detail": "CSRF check failed; reload the page."}, status=403)
-    with translation.override(translation.get_language_from_request(request)):
+    with translation.override(visitor_language(request)):
         response = render(request, "patientapp/csrf_failure.html", status=403)
     add_never_cache_headers(response)
     return response
@@ -665,7 +674,7 @@ def checkin_api(request):
 @require_GET
 def offline(request):
     """The check-in as one page for the service worker's cache: no patient data at all."""
-    with translation.override(translation.get_language_from_request(request)):
+    with translation.override(visitor_language(request)):
         response = render(
             request,
             "patientapp/offline.html",
@@ -693,7 +702,7 @@ def service_worker(request):
 
 @require_GET
 def manifest(request):
-    with translation.override(translation.get_language_from_request(request)):
+    with translation.override(visitor_language(request)):
         body = {
             "name": _("Recovery tracker"),
             "short_name": _("Recovery"),

@@ -111,7 +111,8 @@ def enrollment_code_issue(*, patient: Patient) -> str:
                 "first_name": patient.first_name,
                 "code": code,
                 "days": settings.ENROLLMENT_CODE_DAYS,
-                "activate_url": f"{settings.SITE_URL}/app/activate/?{urlencode({'code': code})}",
+                "activate_url": f"{settings.SITE_URL}/app/activate/?"
+                + urlencode({"code": code, "lang": patient.language}),
             },
             category="enrollment",
         )

@@ -173,9 +173,9 @@ def test_a_reminder_emails_link_signs_in_to_check_in(phone, live_server, worker,
         user__email="ruth@patient.test",
         timezone="America/New_York",
     )
-    procedure = record_procedure(patient, days_ago=1)
+    procedure = record_procedure(patient, days_ago=0)  # every reminder in the future...
     due = Reminder.objects.filter(procedure=procedure, kind="activity")
-    due.update(due_at=timezone.now() - dt.timedelta(minutes=1))
+    due.update(due_at=timezone.now() - dt.timedelta(minutes=1))  # ...but this one
     [message] = smtp_server.inbox.wait_for(1, timeout=40, predicate=lambda m: "ruth@" in m["To"])
     link = local_link(body_text(message), live_server)
     assert "/app/l/" in link
@@ -232,7 +232,7 @@ def test_a_spanish_patients_email_and_pages(
     expect(
         page.get_by_role("link", name="Llamar a su equipo médico: +34 900 000 000")
     ).to_have_attribute("href", "tel:+34 900 000 000")
-    page.get_by_role("link", name="Historial").click()
+    page.get_by_role("link", name="Historial", exact=True).click()
     expect(page.get_by_role("heading", name="Sus registros")).to_be_visible()
 
 
