@@ -388,7 +388,7 @@ def test_every_app_page_passes_axe_and_fits_a_small_phone(chromium, live_server,
             ]
             assert serious == [], (path, results.generate_report())
             if SCREENSHOTS:
-                page.screenshot(path=str(Path(SCREENSHOTS) / f"app-{name}.png"), full_page=True)
+                page.screenshot(path=str(Path(SCREENSHOTS) / f"app-{name}.png"), full_page=False)
             font = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
             assert font >= 18, path
             small = page.evaluate(TARGETS_TOO_SMALL)
@@ -417,7 +417,7 @@ def test_the_guidance_screens_pass_axe(chromium, live_server, recovering):
             answer_checkin(page, pain=2, yes=[symptom])
             if name == "guidance-emergency" and SCREENSHOTS:
                 page.screenshot(
-                    path=str(Path(SCREENSHOTS) / "app-checkin-review.png"), full_page=True
+                    path=str(Path(SCREENSHOTS) / "app-checkin-review.png"), full_page=False
                 )
             page.get_by_role("button", name="Send my check-in").click()
             expect(page.locator(".guidance h1")).to_be_visible()
@@ -429,6 +429,6 @@ def test_the_guidance_screens_pass_axe(chromium, live_server, recovering):
             ]
             assert serious == [], (name, results.generate_report())
             if SCREENSHOTS:
-                page.screenshot(path=str(Path(SCREENSHOTS) / f"app-{name}.png"), full_page=True)
+                page.screenshot(path=str(Path(SCREENSHOTS) / f"app-{name}.png"), full_page=False)
     finally:
         context.close()
