@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from functools import wraps
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -23,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.api import describe
@@ -36,6 +38,7 @@ from reminders import selectors as reminder_selectors
 from reminders import services as reminder_services
 from reminders.plan import ITEMS, Kind, format_day, text_for
 from tracker.exceptions import Conflict
+from tracker.throttling import PostThrottle
 
 from . import selectors, services
 from .forms import (
@@ -136,12 +139,26 @@ def emergency_symptoms_text() -> str:
 
 
 def csrf_failure(request, reason=""):
-    """A form sent without its security token (an old page, or not from us): say so plainly."""
+    """A form sent without its security token (an old page, or not from us): say so plainly.
+    Outside the patient app, Django's own page as before."""
+    if not request.path.startswith("/app/"):
+        return django_csrf_failure(request, reason=reason)
     if request.path.startswith("/app/api/"):
         return JsonResponse({"detail": "CSRF check failed; reload the page."}, status=403)
     with translation.override(visitor_language(request)):
         response = render(request, "patientapp/csrf_failure.html", status=403)
     add_never_cache_headers(response)
+    return response
+
+
+def throttled(request, scope: str):
+    """The API's limits (THROTTLE_RATES) on the app's own forms: a 429 page, or None."""
+    throttle = PostThrottle()
+    if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):
+        return None
+    wait = max(int(throttle.wait() or 1), 1)
+    response = page(request, "patientapp/throttled.html", {"wait": wait}, status=429)
+    response["Retry-After"] = str(wait)
     return response
 
 
@@ -181,6 +198,8 @@ def logout_view(request):
 @app_view
 @require_http_methods(["GET", "POST"])
 def activate(request):
+    if request.method == "POST" and (refused := throttled(request, "activate")):
+        return refused
     form = ActivateForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -208,6 +227,8 @@ def activate(request):
 @require_http_methods(["GET", "POST"])
 def signin_link(request, token: str):
     """GET shows who the link is for and signs nobody in (mail scanners open links)."""
+    if request.method == "POST" and (refused := throttled(request, "activate")):
+        return refused
     link = services.signin_link_peek(token=token)
     if request.method == "POST" and link is not None:
         patient = services.signin_link_use(token=token)
@@ -649,6 +670,8 @@ def checkin_done(request, checkin_id):
 def checkin_api(request):
     """The offline queue sends here: the API's check-in, with the session and CSRF token
     instead of a JWT (the page that queued it is ours). A replay answers 200, as the API."""
+    if throttled(request, "checkin"):
+        return JsonResponse({"detail": "Too many check-ins; try again soon."}, status=429)
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:

@@ -98,3 +98,15 @@ def test_the_two_passwords_must_match(client, team):
     )
     assert response.status_code == 400
     assert b"The two passwords are not the same" in response.content
+
+
+def test_guessing_codes_is_slowed_down_like_the_api(client, team, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "activate": "3/min"}
+    enroll(team)
+    for _ in range(3):
+        response = client.post("/app/activate/", {"code": "WRONG-CODE", "password": "x"})
+        assert response.status_code == 400
+    response = client.post("/app/activate/", {"code": "WRONG-CODE", "password": "x"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    assert b"Too many tries" in response.content

@@ -145,3 +145,11 @@ def test_an_unknown_question_is_a_404(signed_in):
 def test_the_review_without_a_pain_answer_goes_back_to_the_start(signed_in):
     response = signed_in.get("/app/checkin/review/")
     assert response.status_code == 302 and response["Location"] == "/app/checkin/"
+
+
+def test_the_dashboard_keeps_djangos_csrf_page(clinician):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(clinician)
+    response = client.post("/dashboard/alerts/1/acknowledge/")
+    assert response.status_code == 403
+    assert b"This form was too old to send" not in response.content
