@@ -95,4 +95,6 @@ class CareLinkFactory(factory.django.DjangoModelFactory):
     invited_by = factory.LazyAttribute(lambda o: o.patient.user)
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
     token_expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
-    token_used_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == "active" else None)
+    token_used_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == "active" else None
+    )
