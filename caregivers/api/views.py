@@ -24,6 +24,7 @@ def _invite(request, patient) -> Response:
 class MyCaregiversView(generics.ListAPIView):
     permission_classes = [IsPatient]
     serializer_class = s.CareLinkSerializer
+    queryset = CareLink.objects.none()  # names the model for the schema; never served
 
     def get_queryset(self):
         return selectors.carelinks_of(self.request.user.patient)
@@ -36,6 +37,7 @@ class MyCaregiversView(generics.ListAPIView):
 class MyCaregiverDetailView(generics.GenericAPIView):
     permission_classes = [IsPatient]
     serializer_class = s.CareLinkSerializer
+    queryset = CareLink.objects.none()  # names the model for the schema; never served
     http_method_names = ["patch", "delete", "options"]
 
     def get_queryset(self):
