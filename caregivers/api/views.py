@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from recovery.api.views import scoped_patient
 from recovery.permissions import IsClinician, IsPatient
+from tracker.throttling import PostThrottle
 
 from .. import selectors, services
 from ..models import CareLink
@@ -23,6 +24,8 @@ def _invite(request, patient) -> Response:
 
 class MyCaregiversView(generics.ListAPIView):
     permission_classes = [IsPatient]
+    throttle_classes = [PostThrottle]
+    throttle_scope = "caregiver_invitation"
     serializer_class = s.CareLinkSerializer
     queryset = CareLink.objects.none()  # names the model for the schema; never served
 
@@ -59,6 +62,8 @@ class MyCaregiverDetailView(generics.GenericAPIView):
 
 class PatientCaregiversView(generics.ListAPIView):
     permission_classes = [IsClinician]
+    throttle_classes = [PostThrottle]
+    throttle_scope = "caregiver_invitation"
     serializer_class = s.CareLinkSerializer
     queryset = CareLink.objects.none()  # names the model for the schema; never served
 

@@ -310,3 +310,11 @@ def test_the_accept_form_is_csrf_protected(api, patient):
     )
     assert accepted.status_code == 200
     assert CareLink.objects.get().status == "active"
+
+
+def test_invitations_are_throttled_per_account(api, patient, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "caregiver_invitation": "2/hour"}
+    client = api(patient.user)
+    assert [invite(client).status_code for _ in range(3)] == [201, 201, 429]
+    assert CareLink.objects.count() == 2
+    assert client.get("/api/v1/me/caregivers/").status_code == 200  # reading is not counted
