@@ -36,6 +36,8 @@ class User(AbstractUser):
         PATIENT = "patient"
         CLINICIAN = "clinician"
         ADMIN = "admin"
+        # Helps one or more patients who invited them (caregivers/); sees only those patients.
+        CAREGIVER = "caregiver"
 
     username = None
     email = models.EmailField(unique=True)
@@ -49,7 +51,7 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=["patient", "clinician", "admin"]),
+                condition=models.Q(role__in=["patient", "clinician", "admin", "caregiver"]),
                 name="user_role_valid",
             )
         ]
@@ -61,3 +63,7 @@ class User(AbstractUser):
     @property
     def is_clinician(self) -> bool:
         return self.role == self.Role.CLINICIAN
+
+    @property
+    def is_caregiver(self) -> bool:
+        return self.role == self.Role.CAREGIVER

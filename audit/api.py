@@ -30,6 +30,13 @@ DESCRIPTIONS = {
     ("dashboard-alerts", "read"): "looked at your alerts",
     ("dashboard-alert-acknowledge", "change"): "took up an alert",
     ("dashboard-alert-resolve", "change"): "closed an alert",
+    # Caregivers (caregivers/) and the care team's view of them.
+    ("checkin-list", "read"): "looked at your check-ins",
+    ("checkin-list", "change"): "checked in for you",
+    ("plan", "read"): "looked at your recovery plan",
+    ("patient-caregivers", "read"): "looked at your caregivers",
+    ("patient-caregivers", "change"): "invited a caregiver for you",
+    ("patient-caregiver", "change"): "ended a caregiver's access",
 }
 FALLBACK = {"read": "looked at your record", "change": "changed your record"}
 

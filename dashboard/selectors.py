@@ -19,6 +19,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import User
+from caregivers.selectors import labels_of_entries
 from recovery import rules
 from recovery.choices import SEVERITIES_BY_RANK, SEVERITY_RANK, UNRESOLVED
 from recovery.models import Alert, CheckIn, Patient, Procedure
@@ -237,10 +238,16 @@ def patient_record_get(user: User, *, pk: int) -> PatientRecord:
         )
         .order_by("-unresolved", "-severity_rank", "-created_at", "-id")
     )
+    checkins = list(patient.checkins.order_by("recorded_at"))
+    # "entered by Ann Hill (daughter)" on a caregiver's check-ins; a query only when there
+    # are some.
+    labels = labels_of_entries(patient, {checkin.entered_by_id for checkin in checkins})
+    for checkin in checkins:
+        checkin.entered_by_label = labels.get(checkin.entered_by_id, "")
     return PatientRecord(
         patient=patient,
         procedures=list(patient.procedures.order_by("-performed_on", "-id")),
-        checkins=list(patient.checkins.order_by("recorded_at")),
+        checkins=checkins,
         alerts=alerts,
         reminders=reminders_of(patient),
         fever_threshold_c=rules.parameters_for(patient.team.rule_settings)["fever_threshold_c"],

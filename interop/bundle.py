@@ -29,6 +29,7 @@ from fhir.resources.R4B.period import Period
 from fhir.resources.R4B.procedure import Procedure as FhirProcedure
 from fhir.resources.R4B.quantity import Quantity
 from fhir.resources.R4B.reference import Reference
+from fhir.resources.R4B.relatedperson import RelatedPerson
 from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.timing import Timing
 
@@ -162,13 +163,30 @@ def procedure_resource(procedure: Procedure) -> FhirProcedure:
     )
 
 
-def checkin_observations(checkin: CheckIn) -> list[Observation]:
-    """A check-in as Observations: pain always, temperature when given, one per symptom."""
+def related_person_resource(link: Any) -> RelatedPerson:
+    """A caregiver (caregivers.CareLink) as the patient's RelatedPerson."""
+    return RelatedPerson(
+        id=str(link.pk),
+        active=link.status == "active",
+        patient=_ref("Patient", link.patient_id),
+        relationship=[CodeableConcept(text=link.relationship)] if link.relationship else None,
+        name=[HumanName(text=link.name)],
+        telecom=[ContactPoint(system="email", value=link.email, use="home")],
+    )
+
+
+def checkin_observations(
+    checkin: CheckIn, *, performer: Reference | None = None
+) -> list[Observation]:
+    """A check-in as Observations: pain always, temperature when given, one per symptom.
+
+    `performer`: the caregiver's RelatedPerson when a caregiver entered it, else the patient.
+    """
     common = {
         "status": "final",
         "subject": _ref("Patient", checkin.patient_id),
-        # Self-reported by the patient through the app.
-        "performer": [_ref("Patient", checkin.patient_id)],
+        # Self-reported through the app, by the patient or by their caregiver for them.
+        "performer": [performer or _ref("Patient", checkin.patient_id)],
         "effectiveDateTime": checkin.recorded_at,
         "issued": checkin.received_at,
         "meta": _meta(checkin.received_at),
@@ -353,8 +371,14 @@ def everything_bundle(record: PatientRecord, *, self_url: str) -> Bundle:
     for procedure in record.procedures:
         if procedure.pk in record.changed_procedure_ids:
             resources.append((procedure_resource(procedure), "include"))
+    for link in record.related_people.values():
+        resources.append((related_person_resource(link), "include"))
     for checkin in record.checkins:
-        resources.extend((obs, "include") for obs in checkin_observations(checkin))
+        link = record.related_people.get(checkin.entered_by_id)
+        performer = _ref("RelatedPerson", link.pk) if link is not None else None
+        resources.extend(
+            (obs, "include") for obs in checkin_observations(checkin, performer=performer)
+        )
     resources.extend((alert_flag(alert), "include") for alert in record.alerts)
     previous: Procedure | None = None
     latest = record.procedures[-1] if record.procedures else None

@@ -30,6 +30,9 @@ class PatientRecord:
     # procedure id -> its reminders by due time; only the plans to export (see plans_changed).
     plans: dict[int, list[Any]] = field(default_factory=dict)
     since: datetime | None = None
+    # Caregiver user id -> their link with the patient (caregivers.CareLink), for the
+    # check-ins they entered: exported as RelatedPerson, the Observations' performer.
+    related_people: dict[int, Any] = field(default_factory=dict)
 
 
 def _reminder_changed_after(reminder: Reminder, since: datetime) -> bool:
@@ -79,7 +82,21 @@ def patient_record_get(*, user: User, patient_id: int, since: datetime | None) -
         since=since,
     )
     record.plans = _plans(record)
+    record.related_people = _related_people(record)
     return record
+
+
+def _related_people(record: PatientRecord) -> dict[int, Any]:
+    """The caregivers who entered exported check-ins; a query only when there are some."""
+    from caregivers.models import CareLink
+
+    others = {c.entered_by_id for c in record.checkins} - {None, record.patient.user_id}
+    if not others:
+        return {}
+    links = CareLink.objects.filter(patient=record.patient, caregiver_id__in=others)
+    # The latest link of each caregiver with this patient, revoked or not: the entry stays
+    # theirs.
+    return {link.caregiver_id: link for link in links.order_by("id")}
 
 
 def _plans(record: PatientRecord) -> dict[int, list[Any]]:

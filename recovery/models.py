@@ -229,6 +229,11 @@ class CheckIn(models.Model):
     symptoms = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True, default="", max_length=2000)
     received_at = models.DateTimeField(default=now)
+    # Who entered it: the patient, or a caregiver on the patient's behalf (caregivers/). Null
+    # only for rows written without an account behind them (imports, old test rows).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # The fields the client sent, normalised, to tell a faithful replay from a clash.
     client_payload = models.JSONField(default=dict)
 

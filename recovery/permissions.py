@@ -30,3 +30,13 @@ class ClinicianWrites(BasePermission):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
         return bool(request.user.is_authenticated and request.user.is_clinician)
+
+
+class IsPatientOrCaregiver(BasePermission):
+    """The patient's own routes that a caregiver may use on the patient's behalf."""
+
+    message = "Only patients and their caregivers may use this endpoint."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_patient or user.is_caregiver))

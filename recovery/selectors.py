@@ -26,6 +26,10 @@ def patients_for(user: User) -> QuerySet[Patient]:
         return Patient.objects.filter(team__clinicians=user)
     if user.is_patient:
         return Patient.objects.filter(user=user)
+    if user.is_caregiver:
+        # Asked on every request, never cached in a token or a session: revoking a link
+        # (caregivers.services.carelink_revoke) takes effect on the caregiver's next request.
+        return Patient.objects.filter(care_links__caregiver=user, care_links__status="active")
     return Patient.objects.none()
 
 

@@ -217,7 +217,9 @@ def checkin_payload(data: dict) -> dict:
     return payload
 
 
-def checkin_record(*, patient: Patient, data: dict) -> CheckinResult:
+def checkin_record(
+    *, patient: Patient, data: dict, entered_by: User | None = None
+) -> CheckinResult:
     """Store a check-in and evaluate the warning signs in one transaction (or replay it).
 
     Most check-ins fire nothing. The rules read only earlier check-ins and the procedure, so
@@ -225,12 +227,16 @@ def checkin_record(*, patient: Patient, data: dict) -> CheckinResult:
     instead of BEGIN, INSERT, COMMIT. On this machine a check-in's cost is mostly database
     round trips and ORM work, and this saves two round trips (bench/RESULTS.md). One that fires
     takes the full path: insert, alerts and their emails in one transaction.
+
+    `entered_by`: who typed it, the patient or a caregiver for them; the rules and alerts are
+    the same whoever it was.
     """
     payload = checkin_payload(data)
     checkin_id = data.get("id")
     checkin = CheckIn(
         **({"id": checkin_id} if checkin_id else {}),
         patient=patient,
+        entered_by=entered_by,
         recorded_at=data.get("recorded_at") or timezone.now(),
         pain_score=data["pain_score"],
         temperature_c=data.get("temperature_c"),
@@ -250,7 +256,11 @@ def checkin_record(*, patient: Patient, data: dict) -> CheckinResult:
             return CheckinResult(checkin=checkin, alerts=checkin_evaluate(checkin=checkin))
     except IntegrityError:
         # The same id again: an offline replay, or a concurrent one that committed first.
-        existing = CheckIn.objects.filter(pk=checkin_id).first() if checkin_id else None
+        existing = (
+            CheckIn.objects.select_related("entered_by").filter(pk=checkin_id).first()
+            if checkin_id
+            else None
+        )
         if existing is None:
             raise
         if existing.patient_id != patient.pk or existing.client_payload != payload:

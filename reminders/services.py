@@ -339,6 +339,8 @@ def reminders_send(*, reminder_ids: list[int]) -> dict[str, int]:
             "patient_id", "kind"
         )
     )
+    # Caregivers who get copies (caregivers/), read once for the whole batch.
+    copy_links = reminder_copy_links({r.patient_id for r in ours}) if ours else {}
     outcomes: dict[str, int] = {}
     if len(ours) < len(set(reminder_ids)):
         outcomes["not-claimed"] = len(set(reminder_ids)) - len(ours)
@@ -346,7 +348,11 @@ def reminders_send(*, reminder_ids: list[int]) -> dict[str, int]:
     try:
         for reminder in ours:
             outcome = _reminder_deliver(
-                reminder=reminder, claim=now, connection=smtp, opted_out=opted_out
+                reminder=reminder,
+                claim=now,
+                connection=smtp,
+                opted_out=opted_out,
+                copy_links=copy_links,
             )
             if outcome not in (Status.SENT, Status.SKIPPED):
                 smtp.close()  # the failure may have broken the connection: the next reopens
@@ -357,11 +363,18 @@ def reminders_send(*, reminder_ids: list[int]) -> dict[str, int]:
 
 
 def _reminder_deliver(
-    *, reminder: Reminder, claim: datetime, connection=None, opted_out: set | None = None
+    *,
+    reminder: Reminder,
+    claim: datetime,
+    connection=None,
+    opted_out: set | None = None,
+    copy_links: dict | None = None,
 ) -> str:
     """Skip or send one claimed reminder: on a batch's SMTP connection when given, else on a
     connection of its own. Every write is conditional on the claim, so a re-dispatch after the
-    lease cannot be overwritten by a task that outlived it."""
+    lease cannot be overwritten by a task that outlived it.
+
+    `copy_links`: a batch's caregivers who get copies (caregivers.selectors), else read here."""
     ours = Reminder.objects.filter(pk=reminder.pk, sending_at=claim)
     reason = skip_reason(reminder=reminder, now=claim, opted_out=opted_out)
     if reason:
@@ -383,16 +396,39 @@ def _reminder_deliver(
     except TRANSIENT_ERRORS as exc:
         return reminder_failed_attempt(reminder=reminder, claim=claim, error=exc)
     sent_at = timezone.now()
-    ours.update(
-        status=Status.SENT,
-        sent_at=sent_at,
-        updated_at=sent_at,
-        reason="",
-        claimed_at=None,
-        sending_at=None,
-        next_attempt_at=None,
-    )
+    with transaction.atomic():
+        marked = ours.update(
+            status=Status.SENT,
+            sent_at=sent_at,
+            updated_at=sent_at,
+            reason="",
+            claimed_at=None,
+            sending_at=None,
+            next_attempt_at=None,
+        )
+        # The caregivers' copies are outbox rows written with the `sent` mark, so they exist
+        # exactly when the patient's message was accepted (caregivers/copies.py).
+        if marked:
+            if copy_links is None:
+                copy_links = reminder_copy_links([reminder.patient_id])
+            links = copy_links.get(reminder.patient_id, [])
+            if links:
+                reminder_copies_queue(
+                    reminder=reminder, context=reminder_context(reminder=reminder), links=links
+                )
     return Status.SENT
+
+
+def reminder_copy_links(patient_ids: Iterable[int]) -> dict:
+    from caregivers.selectors import reminder_copy_links as links  # caregivers imports us
+
+    return links(patient_ids)
+
+
+def reminder_copies_queue(**kwargs) -> int:
+    from caregivers.copies import reminder_copies_queue as queue
+
+    return queue(**kwargs)
 
 
 def reminder_send(*, reminder_id: int) -> str:

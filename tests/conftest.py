@@ -1,10 +1,18 @@
-"""The cast: a patient, a clinician of their team, and a clinician of another team."""
+"""The cast: a patient, a clinician of their team, and a clinician of another team; the
+patient's caregiver and the other patient's."""
 
 import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from tests.factories import CareTeamFactory, ClinicianFactory, PatientFactory, ProcedureFactory
+from tests.factories import (
+    CaregiverFactory,
+    CareLinkFactory,
+    CareTeamFactory,
+    ClinicianFactory,
+    PatientFactory,
+    ProcedureFactory,
+)
 
 
 def client_for(user) -> APIClient:
@@ -47,6 +55,27 @@ def other_patient(other_team):
     return PatientFactory(
         team=other_team, first_name="Dave", last_name="Far", user__email="dave@patient.test"
     )
+
+
+@pytest.fixture
+def caregiver(patient):
+    """Ann Hill, the patient's daughter, who accepted the patient's invitation."""
+    user = CaregiverFactory(email="ann@care.test", first_name="Ann", last_name="Hill")
+    CareLinkFactory(patient=patient, caregiver=user)
+    return user
+
+
+@pytest.fixture
+def link(caregiver, patient):
+    return patient.care_links.get(caregiver=caregiver)
+
+
+@pytest.fixture
+def other_caregiver(other_patient):
+    """The other team's patient's son."""
+    user = CaregiverFactory(email="carl@care.test", first_name="Carl", last_name="Far")
+    CareLinkFactory(patient=other_patient, caregiver=user, name="Carl Far", relationship="son")
+    return user
 
 
 @pytest.fixture

@@ -72,3 +72,29 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     patient = factory.SubFactory(PatientFactory)
     recorded_at = factory.LazyFunction(timezone.now)
     pain_score = 3
+
+
+class CaregiverFactory(UserFactory):
+    role = User.Role.CAREGIVER
+    first_name = "Ann"
+    last_name = "Hill"
+
+
+class CareLinkFactory(factory.django.DjangoModelFactory):
+    """An accepted (active) link; pass status="invited", caregiver=None for an invitation."""
+
+    class Meta:
+        model = "caregivers.CareLink"
+
+    patient = factory.SubFactory(PatientFactory)
+    caregiver = factory.SubFactory(CaregiverFactory)
+    email = factory.LazyAttribute(lambda o: o.caregiver.email if o.caregiver else "c@care.test")
+    name = "Ann Hill"
+    relationship = "daughter"
+    status = "active"
+    invited_by = factory.LazyAttribute(lambda o: o.patient.user)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    token_expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+    token_used_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == "active" else None
+    )

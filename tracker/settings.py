@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "patientapp",
+    "caregivers",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +286,8 @@ THROTTLE_RATES = {
     "token_refresh": env.str("THROTTLE_REFRESH_RATE", default="30/min"),
     "activate": env.str("THROTTLE_ACTIVATE_RATE", default="10/min"),
     "checkin": env.str("THROTTLE_CHECKIN_RATE", default="30/min"),
+    # Each invitation emails an address someone typed: a cap on how many one account sends.
+    "caregiver_invitation": env.str("THROTTLE_INVITATION_RATE", default="20/hour"),
 }
 
 # The FHIR export (interop/): its operation paths in the OpenAPI schema keep their "$".

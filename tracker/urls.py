@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("recovery.urls")),
     path("api/v1/", include("audit.urls")),
+    path("api/v1/", include("caregivers.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("health/", health.health, name="health"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("app/", include("patientapp.urls")),
     path("api/v1/dashboard/", include("dashboard.api_urls")),
     path("", include("reminders.urls")),
+    path("", include("caregivers.page_urls")),
 ]

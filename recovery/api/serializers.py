@@ -320,14 +320,39 @@ class GuidanceSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class CheckInPatientSerializer(serializers.Serializer):
+    """Whom a check-in is for: a caregiver names the patient (required with more than one)."""
+
+    patient = StrictIntegerField(required=False, min_value=1)
+
+
+class EnteredBySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=User.Role.choices)
+
+
+def entered_by(checkin) -> dict | None:
+    user = checkin.entered_by
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.get_full_name(), "role": user.role}
+
+
 class CheckInSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
+    patient = serializers.IntegerField(source="patient_id", read_only=True)
+    # The patient, or the caregiver who checked in for them; null for rows stored without one.
+    entered_by = serializers.SerializerMethodField()
     recorded_at = serializers.DateTimeField()
     # The contract's ranges and codes, so the schema shows them rather than the column types.
     pain_score = serializers.IntegerField(min_value=0, max_value=10)
     temperature_c = serializers.FloatField(min_value=34.0, max_value=43.0, allow_null=True)
     symptoms = serializers.ListField(child=serializers.ChoiceField(choices=Symptom.choices))
     notes = serializers.CharField(allow_blank=True)
+
+    def get_entered_by(self, checkin) -> EnteredBySerializer(allow_null=True):
+        return entered_by(checkin)
 
 
 class CheckInResultSerializer(CheckInSerializer):
@@ -394,6 +419,12 @@ class CareTeamContactSerializer(serializers.Serializer):
     emergency_number = serializers.CharField()
 
 
+class PatientBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
@@ -406,6 +437,9 @@ class MeSerializer(serializers.Serializer):
         choices=Language.choices, required=False, help_text="Patients only."
     )
     care_team = CareTeamContactSerializer(required=False, help_text="Patients only.")
+    patients = PatientBriefSerializer(
+        many=True, required=False, help_text="Caregivers only: the patients they help."
+    )
 
 
 class ActivateSerializer(serializers.Serializer):

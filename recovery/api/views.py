@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,7 +14,12 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from recovery import selectors, services
 from recovery.api.errors import email_taken_is_a_field_error, weak_password_is_a_field_error
 from recovery.models import CheckIn, Procedure
-from recovery.permissions import ClinicianWrites, IsClinician, IsPatient, IsPatientOrClinician
+from recovery.permissions import (
+    ClinicianWrites,
+    IsClinician,
+    IsPatientOrCaregiver,
+    IsPatientOrClinician,
+)
 from tracker.throttling import PostThrottle, ScopedThrottle
 
 from . import serializers as s
@@ -46,6 +51,12 @@ class MeView(APIView):
             }
         if user.is_clinician:
             body["teams"] = list(selectors.teams_for(user).values("id", "name"))
+        if user.is_caregiver:
+            body["patients"] = list(
+                selectors.patients_for(user)
+                .order_by("last_name", "first_name", "id")
+                .values("id", "first_name", "last_name")
+            )
         return Response(body)
 
 
@@ -104,6 +115,44 @@ def patient_rows(request):
 
 def scoped_patient(request, pk) -> "services.Patient":
     return get_object_or_404(selectors.patients_for(request.user), pk=pk)
+
+
+def patient_id_param(raw) -> int | None:
+    """A patient id from a query string: digits only (and within a bigint), else a 400."""
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise ValidationError({"patient": ["A valid integer is required."]})
+    return int(raw)
+
+
+def acting_for(request, raw, *, not_found: bool = False):
+    """The patient a patient or a caregiver acts for: the patient themselves, or the one a
+    caregiver names (required when they help more than one). `raw` is the id given, or None.
+
+    A named patient outside the caller's care is a 400 field error on `patient` (an id in a
+    body), or with `not_found` a 404 (GET /plan/?patient=, API.md "Caregivers")."""
+    user = request.user
+
+    def missing(detail):
+        return NotFound() if not_found else ValidationError(detail)
+
+    if user.is_patient:
+        if raw is not None and raw != user.patient.pk:
+            raise missing({"patient": ["No such patient."]})
+        return user.patient
+    patients = selectors.patients_for(user).select_related("team", "user")
+    if raw is None:
+        mine = list(patients[:2])
+        if len(mine) == 1:
+            return mine[0]
+        if not mine:
+            raise missing({"patient": ["No such patient."]})
+        raise ValidationError({"patient": ["Required when you help more than one patient."]})
+    patient = patients.filter(pk=raw).first()
+    if patient is None:
+        raise missing({"patient": ["No such patient."]})
+    return patient
 
 
 class PatientListCreateView(generics.ListCreateAPIView):
@@ -224,13 +273,22 @@ class ProcedureDetailView(generics.RetrieveAPIView):
 
 
 class CheckinListCreateView(generics.ListAPIView):
-    permission_classes = [IsPatient]
+    permission_classes = [IsPatientOrCaregiver]
     throttle_classes = [PostThrottle]
     throttle_scope = "checkin"
     serializer_class = s.CheckInSerializer
 
     def get_queryset(self):
-        return selectors.checkins_for(self.request.user).order_by("-recorded_at")
+        checkins = selectors.checkins_for(self.request.user).select_related("entered_by")
+        patient_id = patient_id_param(self.request.query_params.get("patient"))
+        if patient_id is not None:
+            # Outside the caller's care: an empty list (API.md), as the scope already says.
+            checkins = checkins.filter(patient_id=patient_id)
+        return checkins.order_by("-recorded_at")
+
+    @extend_schema(parameters=[OpenApiParameter("patient", int)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=s.CheckInInputSerializer,
@@ -241,10 +299,14 @@ class CheckinListCreateView(generics.ListAPIView):
         },
     )
     def post(self, request):
-        patient = request.user.patient
+        target = s.CheckInPatientSerializer(data=request.data)
+        target.is_valid(raise_exception=True)
+        patient = acting_for(request, target.validated_data.get("patient"))
         data = s.CheckInInputSerializer(data=request.data, context={"patient": patient})
         data.is_valid(raise_exception=True)
-        result = services.checkin_record(patient=patient, data=data.validated_data)
+        result = services.checkin_record(
+            patient=patient, data=data.validated_data, entered_by=request.user
+        )
         with translation.override(patient.language):
             body = s.CheckInResultSerializer(
                 result.checkin, context={"alerts": result.alerts, "guidance": result.guidance}
@@ -259,7 +321,7 @@ class PatientCheckinsView(generics.ListAPIView):
 
     def get_queryset(self):
         patient = scoped_patient(self.request, self.kwargs["pk"])
-        return patient.checkins.order_by("-recorded_at")
+        return patient.checkins.select_related("entered_by").order_by("-recorded_at")
 
 
 # --- Alerts --------------------------------------------------------------------------------

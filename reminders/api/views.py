@@ -6,8 +6,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recovery.api.views import scoped_patient
-from recovery.permissions import IsClinician, IsPatient
+from recovery.api.views import acting_for, patient_id_param, scoped_patient
+from recovery.permissions import IsClinician, IsPatient, IsPatientOrCaregiver
 
 from .. import selectors, services
 from ..models import Reminder
@@ -15,11 +15,22 @@ from . import serializers as s
 
 
 class PlanView(APIView):
-    permission_classes = [IsPatient]
+    permission_classes = [IsPatientOrCaregiver]
 
-    @extend_schema(responses=s.PlanSerializer)
+    def audit_patient_ids(self, request, response):
+        # A caregiver reading the plan is audited like a clinician (audit/middleware.py).
+        patient = getattr(self, "patient", None)
+        return [patient.pk] if patient is not None else []
+
+    @extend_schema(
+        parameters=[OpenApiParameter("patient", int, description="Caregivers: whose plan.")],
+        responses=s.PlanSerializer,
+    )
     def get(self, request):
-        patient = request.user.patient
+        patient = acting_for(
+            request, patient_id_param(request.query_params.get("patient")), not_found=True
+        )
+        self.patient = patient
         procedure, reminders = selectors.plan_get(patient)
         feed = services.calendar_feed_get_or_create(patient=patient)
         body = {

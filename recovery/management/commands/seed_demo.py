@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from recovery import alerts, services
-from recovery.models import CareTeam, Patient
+from recovery.models import CareTeam, CheckIn, Patient
 
 DEMO_TEAM = "Spine Recovery Demo"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed in the README, demo data only
@@ -122,6 +122,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("demo data created"))
         self.stdout.write(f"clinician: clinician@demo.example / {DEMO_PASSWORD}")
         self.stdout.write(f"patient:   margaret.hill@demo.example / {DEMO_PASSWORD}")
+        self.stdout.write(f"caregiver: ann.hill@demo.example / {DEMO_PASSWORD}")
 
     def seed(self) -> None:
         rng = random.Random(2026)
@@ -175,6 +176,39 @@ class Command(BaseCommand):
                 },
             )
             self.seed_checkins(patient, performed_on, days_ago, pre, course, rng)
+        self.seed_caregiver()
+
+    def seed_caregiver(self) -> None:
+        """Ann Hill, Margaret Hill's daughter: an accepted invitation, copies of reminders, and
+        the latest two of Margaret's check-ins entered by her."""
+        from caregivers import tokens
+        from caregivers.models import CareLink
+
+        margaret = Patient.objects.get(user__email="margaret.hill@demo.example")
+        ann = User.objects.create_user(
+            email="ann.hill@demo.example",
+            password=DEMO_PASSWORD,
+            role=User.Role.CAREGIVER,
+            first_name="Ann",
+            last_name="Hill",
+        )
+        now = timezone.now()
+        CareLink.objects.create(
+            patient=margaret,
+            caregiver=ann,
+            email=ann.email,
+            name="Ann Hill",
+            relationship="daughter",
+            status=CareLink.Status.ACTIVE,
+            receives_reminders=True,
+            invited_by=margaret.user,
+            accepted_at=now,
+            token_hash=tokens.digest(tokens.generate()),
+            token_expires_at=now,
+            token_used_at=now,
+        )
+        latest = margaret.checkins.order_by("-recorded_at").values_list("pk", flat=True)[:2]
+        CheckIn.objects.filter(pk__in=list(latest)).update(entered_by=ann)
 
     def seed_checkins(self, patient, performed_on, days_ago, pre, course, rng) -> None:
         last_day = days_ago - 3 if course == "missed" else days_ago
@@ -188,6 +222,7 @@ class Command(BaseCommand):
                 pain, symptoms, temp = self.final_day(course, pain, symptoms, temp)
             services.checkin_record(
                 patient=patient,
+                entered_by=patient.user,
                 data={
                     "recorded_at": recorded_at,
                     "pain_score": pain,

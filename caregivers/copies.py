@@ -1,0 +1,80 @@
+"""Copies of a patient's reminder emails for the caregivers the patient chose.
+
+A copy is an outbox email (outbox/), written in the same transaction that marks the
+patient's reminder `sent`: a copy exists exactly when the patient's own message was accepted,
+and from then on the outbox's retries and sweeper deliver it. The reminder's own state and
+guarantees are untouched: it is `sent` once the patient's message was accepted, whatever
+happens to the copies.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+
+from outbox.services import email_queue
+from reminders.models import Reminder, ReminderOptOut
+
+from .models import CareLink
+
+UNSUBSCRIBE_SALT = "caregivers.unsubscribe"
+
+
+class BadUnsubscribeLink(Exception):
+    pass
+
+
+def unsubscribe_url(*, link_id: int, kind: str) -> str:
+    token = signing.dumps({"l": link_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return f"{settings.SITE_URL}/unsubscribe/caregiver/{token}/"
+
+
+def unsubscribe_parse(*, token: str) -> tuple[CareLink, str]:
+    from reminders import plan
+
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        raise BadUnsubscribeLink() from None
+    if not isinstance(data, dict) or data.get("k") not in [*plan.Kind.values, ReminderOptOut.ALL]:
+        raise BadUnsubscribeLink()
+    link_id = data.get("l")
+    link = CareLink.objects.filter(pk=link_id).first() if isinstance(link_id, int) else None
+    if link is None:
+        raise BadUnsubscribeLink()
+    return link, data["k"]
+
+
+def _wants(link: CareLink, kind: str) -> bool:
+    stopped = {opt_out.kind for opt_out in link.opt_outs.all()}
+    return not stopped & {kind, ReminderOptOut.ALL}
+
+
+def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[CareLink]) -> int:
+    """Queue one copy per caregiver who wants it; `context` is the patient's reminder's.
+    Returns how many were queued. Call inside the transaction that marks the reminder sent."""
+    queued = 0
+    for link in links:
+        if link.status != CareLink.Status.ACTIVE or not link.receives_reminders:
+            continue
+        if not _wants(link, reminder.kind):
+            continue
+        kind_url = unsubscribe_url(link_id=link.pk, kind=reminder.kind)
+        email_queue(
+            to=link.caregiver.email,
+            template="caregivers/email/reminder-copy",
+            context={
+                **context,
+                "caregiver_name": link.caregiver.get_full_name() or link.name,
+                "unsubscribe_kind_url": kind_url,
+                "unsubscribe_all_url": unsubscribe_url(link_id=link.pk, kind=ReminderOptOut.ALL),
+            },
+            category="reminder-copy",
+            headers={
+                "List-Unsubscribe": f"<{kind_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "X-Reminder-Id": str(reminder.pk),
+            },
+        )
+        queued += 1
+    return queued

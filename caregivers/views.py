@@ -1,0 +1,111 @@
+"""The invitation's accept page and a caregiver's unsubscribe link (server-rendered).
+
+The accept page: GET shows the invitation and what to do; only its POST writes. A used,
+expired, revoked or unknown link shows a page saying so and changes nothing.
+"""
+
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import User
+from reminders import plan
+from reminders.models import ReminderOptOut
+
+from . import copies, services
+from .forms import CaregiverSignInForm, NewCaregiverForm
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _state(request, link) -> str:
+    """What the page offers: a new account, signing in, linking the signed-in account, or
+    the one-role rule (patients' and care teams' accounts cannot be caregivers)."""
+    user = request.user
+    if user.is_authenticated:
+        return "link" if user.is_caregiver else "signed-in-other-role"
+    holder = User.objects.filter(email=link.email).first()
+    if holder is None:
+        return "new"
+    return "sign-in" if holder.is_caregiver else "other-role"
+
+
+def _unusable(request, reason: str):
+    status = 404 if reason == "unknown" else 410
+    return render(
+        request, "caregivers/pages/accept-unusable.html", {"reason": reason}, status=status
+    )
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, token: str):
+    try:
+        link = services.invitation_get(token)
+    except services.InvitationUnusable as exc:
+        return _unusable(request, exc.reason)
+    state = _state(request, link)
+    context = {"link": link, "state": state, "problem": ""}
+    posted = request.method == "POST"
+    new_form = NewCaregiverForm(request.POST if posted and state == "new" else None)
+    sign_in = CaregiverSignInForm(
+        request,
+        data={"username": link.email, "password": request.POST.get("password", "")}
+        if posted and state == "sign-in"
+        else None,
+        initial={"username": link.email},
+    )
+    context.update(new_form=new_form, sign_in_form=sign_in)
+    if not posted:
+        return render(request, "caregivers/pages/accept.html", context)
+    try:
+        if state == "new" and new_form.is_valid():
+            try:
+                _, user = services.invitation_accept_new(
+                    token=token, password=new_form.cleaned_data["password"]
+                )
+            except ValidationError as exc:  # the password validators
+                new_form.add_error("password", exc)
+            else:
+                login(request, user, backend=BACKEND)
+                return render(request, "caregivers/pages/accepted.html", {"link": link})
+        elif state == "sign-in" and sign_in.is_valid():
+            user = sign_in.get_user()
+            services.invitation_accept_existing(token=token, user=user)
+            login(request, user, backend=BACKEND)
+            return render(request, "caregivers/pages/accepted.html", {"link": link})
+        elif state == "link":
+            services.invitation_accept_existing(token=token, user=request.user)
+            return render(request, "caregivers/pages/accepted.html", {"link": link})
+    except services.InvitationUnusable as exc:  # used by a request that got there first
+        return _unusable(request, exc.reason)
+    except (services.WrongAccountRole, services.AccountExists, services.AlreadyLinked) as exc:
+        context["problem"] = exc.detail
+    # A form with a mistake, or a POST the page did not offer: say so, store nothing.
+    return render(request, "caregivers/pages/accept.html", context, status=400)
+
+
+# Mail clients send RFC 8058 one-click POSTs without cookies or CSRF tokens; the signed
+# token in the URL is what authorises the request (as reminders.views.unsubscribe).
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    try:
+        link, kind = copies.unsubscribe_parse(token=token)
+    except copies.BadUnsubscribeLink:
+        return render(request, "reminders/pages/unsubscribe-invalid.html", status=404)
+    context = {
+        "all": kind == ReminderOptOut.ALL,
+        "kind_label": "" if kind == ReminderOptOut.ALL else plan.Kind(kind).label,
+        "done": False,
+        "patient_first_name": link.patient.first_name,
+    }
+    if request.method == "POST":
+        services.caregiver_opt_out(link=link, kind=kind)
+        context["done"] = True
+    return render(request, "caregivers/pages/unsubscribe.html", context)
