@@ -20,7 +20,7 @@ from django.utils.http import base36_to_int, int_to_base36
 from outbox.models import OutgoingEmail
 from outbox.services import email_queue
 from tracker.exceptions import DomainError
-from tracker.throttling import login_success_record
+from tracker.throttling import account_digest, login_success_record
 
 from .models import User
 from .services import account_password_set
@@ -38,9 +38,7 @@ class InvalidResetToken(DomainError):
 
 
 def _emails_this_hour(email: str) -> int:
-    from tracker.throttling import _account_digest
-
-    key = f"password-reset-emails:{_account_digest(email)}"
+    key = f"password-reset-emails:{account_digest(email)}"
     cache.add(key, 0, timeout=3600)
     try:
         return cache.incr(key)

@@ -109,9 +109,11 @@ class PostThrottle(ScopedThrottle):
 # Every failure counts against the account (by a hash of the email, so the cache holds no
 # addresses) and against the client address. Past a free allowance, each further failure
 # blocks that account or address for a window that doubles from the base up to the cap.
-# A blocked login answers 429 with Retry-After, even with the right password; once the window
-# has passed, the right password works again and clears the account's count. Nothing is ever
-# permanent: a locked-out patient could not report chest pain.
+# A blocked login answers 429 with Retry-After, even with the right password, except from a
+# device that signed in to the account before (below); once the window has passed, the right
+# password works again and clears the account's count. Nothing is ever permanent, and nothing
+# here touches a session or token already held: a patient who is signed in can always check
+# in, chest pain included (tests/trust/test_probe_findings.py, finding 9).
 
 
 # A device that signed in to an account before carries a signed token naming that account
@@ -123,7 +125,7 @@ DEVICE_SALT = "tracker.throttling.login-device"
 DEVICE_HEADER = "HTTP_X_DEVICE_TOKEN"
 
 
-def _account_digest(email: str) -> str:
+def account_digest(email: str) -> str:
     # surrogatepass: a lone surrogate in a JSON string is not a reason for a 500 here.
     return hashlib.sha256(email.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
@@ -131,7 +133,7 @@ def _account_digest(email: str) -> str:
 def login_device_token(*, email: str, device: str | None = None) -> str:
     """A signed token for this account on this device (the same device keeps its id)."""
     return signing.dumps(
-        {"a": _account_digest(email), "d": device or uuid.uuid4().hex}, salt=DEVICE_SALT
+        {"a": account_digest(email), "d": device or uuid.uuid4().hex}, salt=DEVICE_SALT
     )
 
 
@@ -148,7 +150,7 @@ def login_device(request, *, email: str | None) -> str | None:
         )
     except signing.BadSignature:
         return None
-    if not isinstance(value, dict) or value.get("a") != _account_digest(email):
+    if not isinstance(value, dict) or value.get("a") != account_digest(email):
         return None
     device = value.get("d")
     return device if isinstance(device, str) else None
@@ -162,7 +164,7 @@ def _subjects(
     subjects = []
     if email:
         subjects.append(
-            (f"account:{_account_digest(email)}", settings.LOGIN_FAILURES_FREE_PER_ACCOUNT)
+            (f"account:{account_digest(email)}", settings.LOGIN_FAILURES_FREE_PER_ACCOUNT)
         )
     if ip:
         subjects.append((f"address:{ip}", settings.LOGIN_FAILURES_FREE_PER_ADDRESS))

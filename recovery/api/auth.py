@@ -1,5 +1,5 @@
-"""simplejwt's token views with our abuse limits (tracker/throttling.py), the clinicians'
-second factor (accounts/mfa.py) and password reset (accounts/passwords.py)."""
+"""simplejwt's token views with our abuse limits (tracker/throttling.py) and the clinicians'
+second factor (accounts/mfa.py)."""
 
 from django.contrib.auth.models import update_last_login
 from rest_framework import serializers, status

@@ -182,6 +182,17 @@ def test_django_request_warnings_mask_path_tokens(client, db, caplog):
     assert "search-term" not in text
 
 
+def test_the_apps_own_access_log_names_the_route_not_the_path(client, db, caplog):
+    with caplog.at_level(logging.INFO, logger="tracker.access"):
+        client.get("/app/password-reset/1-secret-reset-token-abc123/")
+        client.get("/dashboard/?search=Margaret+Hill")
+    lines = [r for r in caplog.records if r.name == "tracker.access"]
+    assert len(lines) == 2
+    assert [r.route for r in lines] == ["app-password-reset-confirm", "dashboard:patients"]
+    text = " ".join(str(vars(r)) for r in lines)
+    assert "secret-reset-token" not in text and "Margaret" not in text
+
+
 # --- 4. A new password (enrollment code, create_clinician, admin) ends the old tokens --------
 
 
@@ -228,6 +239,9 @@ def test_create_clinician_with_a_new_password_ends_sessions_and_tokens(clinician
 
 def test_deactivating_an_account_in_the_admin_ends_its_tokens(patient, client):
     pair = login(patient.user.email).json()
+    session = Client()
+    session.force_login(patient.user)
+    assert session.get("/api/v1/checkins/").status_code == 200
     admin = User.objects.create_superuser("root@clinic.test", PASSWORD)
     client.force_login(admin)
     page = client.get(f"/admin/accounts/user/{patient.user.pk}/change/")
@@ -250,6 +264,7 @@ def test_deactivating_an_account_in_the_admin_ends_its_tokens(patient, client):
     assert not User.objects.get(pk=patient.user.pk).is_active
     assert bearer(pair["access"]).get("/api/v1/checkins/").status_code == 401
     assert refresh(pair["refresh"]).status_code == 401
+    assert session.get("/api/v1/checkins/").status_code in (401, 403)  # the session too
 
 
 def test_a_password_changed_in_the_admin_ends_the_tokens(patient, client):
