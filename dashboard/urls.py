@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views as accounts_views
+
 from . import views
 from .forms import ClinicianLoginForm
 
@@ -14,13 +16,15 @@ urlpatterns = [
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert-resolve"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        accounts_views.ClinicianLoginView.as_view(
             template_name="dashboard/login.html",
             authentication_form=ClinicianLoginForm,
             next_page=reverse_lazy("dashboard:patients"),
         ),
         name="login",
     ),
+    path("login/code/", accounts_views.login_otp, name="login-otp"),
+    path("account/sign-in-codes/", accounts_views.mfa_setup, name="mfa"),
     path(
         "logout/",
         auth_views.LogoutView.as_view(next_page=reverse_lazy("dashboard:login")),

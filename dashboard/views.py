@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.mfa import mfa_setup_required
 from audit.decorators import audit_patient_access
 from audit.services import access_record
 from recovery import selectors as recovery_selectors
@@ -38,6 +39,8 @@ def clinician_required(view):
             return redirect_to_login(request.get_full_path())
         if not request.user.is_clinician:
             return render(request, "dashboard/forbidden.html", status=403)
+        if mfa_setup_required(request.user):  # CLINICIAN_MFA=required, no second factor yet
+            return redirect("dashboard:mfa")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -7,7 +7,9 @@ from .models import OutgoingEmail, PipelineHeartbeat
 class OutgoingEmailAdmin(admin.ModelAdmin):
     list_display = ("id", "category", "to", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status", "category", "urgent")
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    # The secret of a queued email never shows; sent ones no longer hold it at all.
+    exclude = ("secret",)
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields if f.name != "secret"]
 
 
 admin.site.register(PipelineHeartbeat)

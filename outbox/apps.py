@@ -1,5 +1,11 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class OutboxConfig(AppConfig):
     name = "outbox"
+
+    def ready(self):
+        from .checks import site_url_is_https
+
+        checks.register(site_url_is_https, checks.Tags.security, deploy=True)

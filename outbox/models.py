@@ -2,6 +2,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+# Letters and digits only, so HTML escaping and URL quoting leave it intact in both bodies.
+SECRET_PLACEHOLDER = "OUTBOXSECRETd41c9e"  # noqa: S105 - a marker, not a secret
+
 
 class OutgoingEmail(models.Model):
     """One email to send: written in the transaction that decided to send it (outbox).
@@ -22,6 +25,11 @@ class OutgoingEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True, default="")
     headers = models.JSONField(default=dict, blank=True)
+    # A sign-in secret (an enrollment code, a password-reset link) is not in the bodies: they
+    # hold SECRET_PLACEHOLDER, replaced by this at send time. It is blanked as soon as the row
+    # is sent, failed or cancelled, so no secret can be read back from the database (or the
+    # admin) once it has left; a retry while queued can still send it.
+    secret = models.CharField(max_length=500, blank=True, default="")
     # What the email is about, for the dashboard and for /health/ (never clinical detail).
     category = models.CharField(max_length=40)
     urgent = models.BooleanField(default=False)

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import emails
-from .models import OutgoingEmail, PipelineHeartbeat
+from .models import SECRET_PLACEHOLDER, OutgoingEmail, PipelineHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +29,18 @@ def email_queue(
     urgent: bool = False,
     headers: dict | None = None,
     wake: bool = True,
+    secret: str = "",
+    cancelled_reason: str = "",
 ) -> OutgoingEmail:
-    """Write one email row; its wake-up goes to the broker only after the transaction commits."""
+    """Write one email row; its wake-up goes to the broker only after the transaction commits.
+
+    A sign-in secret goes in `secret`, never in the context: the templates get a placeholder
+    as `{{ secret }}`, the real value is put in at send time and forgotten once sent.
+    `cancelled_reason` writes the row already cancelled (rendered and woken all the same: the
+    work of a request must not tell whether anything was sent, see accounts/passwords.py).
+    """
+    if secret:
+        context = {**context, "secret": SECRET_PLACEHOLDER}
     subject, text, html = emails.render(template, context)
     email = OutgoingEmail.objects.create(
         to=to,
@@ -40,6 +50,9 @@ def email_queue(
         headers=headers or {},
         category=category,
         urgent=urgent,
+        secret="" if cancelled_reason else secret,
+        status=Status.CANCELLED if cancelled_reason else Status.QUEUED,
+        last_error=cancelled_reason,
     )
     if wake:
         outgoing_emails_wake_on_commit([email.pk])
@@ -71,17 +84,21 @@ def outgoing_emails_wake(email_ids: Iterable[int]) -> None:
             return
 
 
+def _with_secret(body: str, email: OutgoingEmail) -> str:
+    return body.replace(SECRET_PLACEHOLDER, email.secret) if email.secret else body
+
+
 def _message(email: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
-        body=email.body_text,
+        body=_with_secret(email.body_text, email),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         headers={**email.headers, "X-Outbox-Id": str(email.pk)},
         connection=connection,
     )
     if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+        message.attach_alternative(_with_secret(email.body_html, email), "text/html")
     return message
 
 
@@ -104,7 +121,7 @@ def outgoing_email_send(*, email_id: int) -> bool:
         outgoing_email_failed_attempt(email=email, error=exc)
         return False
     OutgoingEmail.objects.filter(pk=email_id, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error=""
+        status=Status.SENT, sent_at=timezone.now(), last_error="", secret=""
     )
     logger.info("email %s sent (%s)", email_id, email.category)
     return True
@@ -153,7 +170,7 @@ def outgoing_emails_send(*, email_ids: list[int]) -> int:
                 smtp.close()
                 continue
             OutgoingEmail.objects.filter(pk=email.pk, status=Status.SENDING).update(
-                status=Status.SENT, sent_at=timezone.now(), last_error=""
+                status=Status.SENT, sent_at=timezone.now(), last_error="", secret=""
             )
             sent += 1
     finally:
@@ -172,7 +189,7 @@ def outgoing_email_failed_attempt(*, email: OutgoingEmail, error: BaseException)
     reason = f"{type(error).__name__}: {error}"[:1000]
     if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         OutgoingEmail.objects.filter(pk=email.pk, status=Status.SENDING).update(
-            status=Status.FAILED, last_error=reason
+            status=Status.FAILED, last_error=reason, secret=""
         )
         logger.error("email %s failed after %s attempts", email.pk, email.attempts)
         return

@@ -1,11 +1,25 @@
 from rest_framework.permissions import BasePermission
 
+from accounts.mfa import mfa_setup_required
+from tracker.exceptions import MfaSetupRequired
+
+
+def clinician_mfa_check(user) -> None:
+    """Every endpoint that shows patient data to a clinician goes through IsClinician or
+    IsPatientOrClinician: with CLINICIAN_MFA=required, no second factor, no patient data."""
+    if user.is_clinician and mfa_setup_required(user):
+        raise MfaSetupRequired()
+
 
 class IsClinician(BasePermission):
     message = "Only clinicians may use this endpoint."
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_clinician)
+        user = request.user
+        if not (user and user.is_authenticated and user.is_clinician):
+            return False
+        clinician_mfa_check(user)
+        return True
 
 
 class IsPatient(BasePermission):
@@ -18,7 +32,10 @@ class IsPatient(BasePermission):
 class IsPatientOrClinician(BasePermission):
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_authenticated and (user.is_patient or user.is_clinician))
+        if not (user and user.is_authenticated and (user.is_patient or user.is_clinician)):
+            return False
+        clinician_mfa_check(user)
+        return True
 
 
 class ClinicianWrites(BasePermission):

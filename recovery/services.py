@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 
 from accounts.models import User
+from accounts.services import account_password_set
 from outbox.models import OutgoingEmail
 from outbox.services import email_queue
 from reminders import services as reminders
@@ -53,8 +53,9 @@ def clinician_create_or_update(
     if full_name:
         first, _, last = full_name.strip().partition(" ")
         user.first_name, user.last_name = first, last
-    user.set_password(password)
     user.save()
+    # A new password for an existing account ends its sessions and tokens too.
+    account_password_set(user=user, password=password, validate=False)
     team.clinicians.add(user)
     return user
 
@@ -94,7 +95,7 @@ def enrollment_code_issue(*, patient: Patient) -> str:
     # An unsent email with the voided code would only confuse the patient: cancel it.
     OutgoingEmail.objects.filter(
         to=patient.user.email, category="enrollment", status=OutgoingEmail.Status.QUEUED
-    ).update(status=OutgoingEmail.Status.CANCELLED)
+    ).update(status=OutgoingEmail.Status.CANCELLED, secret="")
     code = codes.generate()
     EnrollmentCode.objects.create(
         patient=patient,
@@ -102,19 +103,22 @@ def enrollment_code_issue(*, patient: Patient) -> str:
         created_at=now,
         expires_at=now + timedelta(days=settings.ENROLLMENT_CODE_DAYS),
     )
-    # Rendered now, so in the patient's language now (the outbox stores the finished text).
+    # Rendered now, so in the patient's language now. The code itself is the outbox's secret:
+    # the stored bodies hold a placeholder, filled in at send time and forgotten once sent.
     with translation.override(patient.language):
         email_queue(
             to=patient.user.email,
             template="recovery/email/enrollment",
             context={
                 "first_name": patient.first_name,
-                "code": code,
                 "days": settings.ENROLLMENT_CODE_DAYS,
-                "activate_url": f"{settings.SITE_URL}/app/activate/?"
-                + urlencode({"code": code, "lang": patient.language}),
+                # Crockford base32 needs no escaping in a query string.
+                "activate_url_prefix": f"{settings.SITE_URL}/app/activate/?"
+                + urlencode({"lang": patient.language})
+                + "&code=",
             },
             category="enrollment",
+            secret=code,
         )
     return code
 
@@ -126,14 +130,15 @@ def enrollment_activate(*, code: str, password: str) -> User:
         EnrollmentCode.objects.select_for_update()
         .select_related("patient__user")
         .filter(code_hash=codes.digest(code), used_at=None, voided_at=None, expires_at__gt=now)
+        # A deactivated account stays closed: its old code must not open it again.
+        .filter(patient__user__is_active=True)
         .first()
     )
     if enrollment is None:
         raise InvalidEnrollmentCode()
-    user = enrollment.patient.user
-    validate_password(password, user=user)  # a Django ValidationError: mapped to a 400
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    # A Django ValidationError for a weak password (a 400); else every older session and
+    # token of the account ends with the new password.
+    user = account_password_set(user=enrollment.patient.user, password=password)
     enrollment.used_at = now
     enrollment.save(update_fields=["used_at"])
     return user

@@ -29,7 +29,13 @@ class Conflict(DomainError):
     default_detail = "The request conflicts with the current state."
 
 
+class MfaSetupRequired(exceptions.PermissionDenied):
+    """CLINICIAN_MFA=required and the clinician has no second factor yet (API.md)."""
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, MfaSetupRequired):
+        return Response({"mfa_setup_required": True}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DomainError):
         return Response({"detail": exc.detail}, status=exc.status_code)
     if isinstance(exc, OperationalError | InterfaceError):

@@ -6,6 +6,7 @@ the route, not the query string, since a search for a patient's name would put i
 
 import contextvars
 import logging
+import re
 import time
 
 from celery.signals import before_task_publish, task_postrun, task_prerun
@@ -42,11 +43,30 @@ def request_id_after_task(**kwargs) -> None:
     request_id_var.set("-")
 
 
+# Path segments that are secrets: calendar feeds, unsubscribe links, password-reset links.
+SECRET_PATHS = re.compile(
+    r"^(/calendar/|/unsubscribe/|/app/password-reset/|/dashboard/password-reset/)[^/?]+"
+)
+
+
+def mask_path(path: str) -> str:
+    """A path fit for a log: no query string, no token."""
+    path = path.split("?", 1)[0]
+    return SECRET_PATHS.sub(r"\1…", path)
+
+
 class RequestIdFilter(logging.Filter):
-    """Stamp each record with the current request's id ("-" outside a request)."""
+    """Stamp each record with the current request's id ("-" outside a request), and mask
+    the path Django's request loggers put in their warnings ("Not Found: /calendar/...")."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        if record.name.startswith(("django.request", "django.security")) and record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(
+                mask_path(arg) if isinstance(arg, str) and arg.startswith("/") else arg
+                for arg in args
+            )
         return True
 
 

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.utils.cache import add_never_cache_headers
 
 from tracker.logging import request_id_var
 
@@ -133,3 +134,43 @@ class DatabaseUnavailableMiddleware:
             logger.warning("database unavailable: %s", type(exception).__name__)
             return database_unavailable()
         return None
+
+
+# --- Headers for pages holding health data --------------------------------------------------
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every answer; no-store on the answers that may hold health data
+    (API, dashboard, patient app, FHIR, admin), so neither a browser's cache nor a proxy
+    keeps a copy. Static files are left cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if request.path.startswith(settings.NO_STORE_PATH_PREFIXES):
+            add_never_cache_headers(response)
+        return response
+
+
+class DeviceCookieMiddleware:
+    """Set the device cookie a good sign-in left on the request (tracker.throttling)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        token = getattr(request, "login_device_token", None)
+        if token:
+            response.set_cookie(
+                settings.LOGIN_DEVICE_COOKIE,
+                token,
+                max_age=settings.LOGIN_DEVICE_DAYS * 86400,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response

@@ -28,7 +28,9 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-debug-only"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset, the links point at the port this machine serves on (scripts/run's PORT).
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
+SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,6 +44,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "accounts",
     "outbox",
     "recovery",
@@ -66,8 +72,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tracker.middleware.SecurityHeadersMiddleware",
+    "tracker.middleware.DeviceCookieMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
     "audit.middleware.PatientAccessAuditMiddleware",
 ]
@@ -88,6 +98,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
         },
+    },
+    {
+        # The text parts of emails (outbox/emails.py): plain text is not HTML, so nothing is
+        # escaped there ("O'Brien", not "O&#x27;Brien").
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -111,6 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.NotOnlySpacesValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -252,6 +271,10 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
     "SIGNING_KEY": SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a fingerprint of the password they were issued under: a new password ends
+    # them (accounts/authentication.py), and unreadable claims are a 401 (accounts/tokens.py).
+    "CHECK_REVOKE_TOKEN": True,
+    "AUTH_TOKEN_CLASSES": ("accounts.tokens.AccessToken",),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -342,3 +365,47 @@ DEFAULT_EMERGENCY_NUMBER = env.str("DEFAULT_EMERGENCY_NUMBER", default="911")
 SIGNIN_LINK_MIN_HOURS = env.float("SIGNIN_LINK_MIN_HOURS", default=12.0)
 # A form sent without its CSRF token gets a page that says what to do (patientapp/views.py).
 CSRF_FAILURE_VIEW = "patientapp.views.csrf_failure"
+
+# --- Accounts and security: password reset, second factor, headers (issue 15) ---------------
+
+# A password-reset link works once and for an hour (API.md "Accounts and the patient's life
+# cycle"); Django's token generator reads this.
+PASSWORD_RESET_TIMEOUT = 3600
+THROTTLE_RATES["password_reset"] = env.str("THROTTLE_PASSWORD_RESET_RATE", default="10/hour")
+# At most this many reset emails per address and hour, whoever asks (no mail bombing).
+PASSWORD_RESET_EMAILS_PER_HOUR = env.int("PASSWORD_RESET_EMAILS_PER_HOUR", default=3)
+
+# A device that signed in before carries a signed cookie (or the X-Device-Token header for
+# the API); the failed-login slow-down of its account does not apply to it (OWASP's "device
+# cookies"), so nobody can keep a known account locked by guessing at it.
+LOGIN_DEVICE_COOKIE = "tracker_device"
+LOGIN_DEVICE_DAYS = env.int("LOGIN_DEVICE_DAYS", default=180)
+
+# Second factor for clinicians (django-otp, TOTP with recovery codes): "optional" lets each
+# clinician turn it on; "required" refuses patient data until they have.
+CLINICIAN_MFA = env.str("CLINICIAN_MFA", default="optional")
+if CLINICIAN_MFA not in ("optional", "required"):
+    raise ImproperlyConfigured("CLINICIAN_MFA must be 'optional' or 'required'.")
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Recovery tracker")
+MFA_RECOVERY_CODES = 10
+
+# Content-Security-Policy (django-csp 4): everything from this origin, no inline script or
+# style, no frames. The API docs loosen it for their own page only (tracker/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+# Answers under these paths may hold health data: never stored by a browser or a proxy.
+NO_STORE_PATH_PREFIXES = ("/api/", "/dashboard/", "/app/", "/fhir/", "/admin/")

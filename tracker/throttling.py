@@ -10,8 +10,10 @@ import hashlib
 import math
 import time
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.exceptions import ValidationError
@@ -107,34 +109,82 @@ class PostThrottle(ScopedThrottle):
 # Every failure counts against the account (by a hash of the email, so the cache holds no
 # addresses) and against the client address. Past a free allowance, each further failure
 # blocks that account or address for a window that doubles from the base up to the cap.
-# A blocked login answers 429 with Retry-After, even with the right password; once the window
-# has passed, the right password works again and clears the account's count. Nothing is ever
-# permanent: a locked-out patient could not report chest pain.
+# A blocked login answers 429 with Retry-After, even with the right password, except from a
+# device that signed in to the account before (below); once the window has passed, the right
+# password works again and clears the account's count. Nothing is ever permanent, and nothing
+# here touches a session or token already held: a patient who is signed in can always check
+# in, chest pain included (tests/trust/test_probe_findings.py, finding 9).
 
 
-def _subjects(*, email: str | None, ip: str | None) -> list[tuple[str, int]]:
+# A device that signed in to an account before carries a signed token naming that account
+# (a cookie, or the X-Device-Token header for API clients). Its attempts are counted against
+# the device alone, not the account or the address: a stranger's guesses cannot slow it down,
+# and a stolen device token still gets only the account's free allowance (OWASP, "Slow down
+# online guessing attacks with device cookies").
+DEVICE_SALT = "tracker.throttling.login-device"
+DEVICE_HEADER = "HTTP_X_DEVICE_TOKEN"
+
+
+def account_digest(email: str) -> str:
+    # surrogatepass: a lone surrogate in a JSON string is not a reason for a 500 here.
+    return hashlib.sha256(email.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def login_device_token(*, email: str, device: str | None = None) -> str:
+    """A signed token for this account on this device (the same device keeps its id)."""
+    return signing.dumps(
+        {"a": account_digest(email), "d": device or uuid.uuid4().hex}, salt=DEVICE_SALT
+    )
+
+
+def login_device(request, *, email: str | None) -> str | None:
+    """The id of the device the request comes from, if it signed in to this account before."""
+    if request is None or not email:
+        return None
+    raw = request.META.get(DEVICE_HEADER) or request.COOKIES.get(settings.LOGIN_DEVICE_COOKIE)
+    if not raw or len(raw) > 500:
+        return None
+    try:
+        value = signing.loads(
+            raw, salt=DEVICE_SALT, max_age=timedelta(days=settings.LOGIN_DEVICE_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict) or value.get("a") != account_digest(email):
+        return None
+    device = value.get("d")
+    return device if isinstance(device, str) else None
+
+
+def _subjects(
+    *, email: str | None, ip: str | None, device: str | None = None
+) -> list[tuple[str, int]]:
+    if device:
+        return [(f"device:{device}", settings.LOGIN_FAILURES_FREE_PER_ACCOUNT)]
     subjects = []
     if email:
-        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-        subjects.append((f"account:{digest}", settings.LOGIN_FAILURES_FREE_PER_ACCOUNT))
+        subjects.append(
+            (f"account:{account_digest(email)}", settings.LOGIN_FAILURES_FREE_PER_ACCOUNT)
+        )
     if ip:
         subjects.append((f"address:{ip}", settings.LOGIN_FAILURES_FREE_PER_ADDRESS))
     return subjects
 
 
-def login_wait_seconds(*, email: str | None, ip: str | None) -> int:
+def login_wait_seconds(*, email: str | None, ip: str | None, device: str | None = None) -> int:
     """Seconds until a login for this account from this address may be tried; 0: now."""
     now = time.time()
-    blocks = cache.get_many([f"login-block:{s}" for s, _ in _subjects(email=email, ip=ip)])
+    subjects = _subjects(email=email, ip=ip, device=device)
+    blocks = cache.get_many([f"login-block:{s}" for s, _ in subjects])
     # The block's end is stored as a time, not left to the cache's expiry, so the check
     # follows the application's clock.
     waits = [until - now for until in blocks.values() if until and until > now]
     return math.ceil(max(waits)) if waits else 0
 
 
-def login_failure_record(*, email: str | None, ip: str | None) -> None:
+def login_failure_record(*, email: str | None, ip: str | None, device: str | None = None) -> None:
     memory = settings.LOGIN_FAILURE_MEMORY_SECONDS
-    for subject, free in _subjects(email=email, ip=ip):
+    for subject, free in _subjects(email=email, ip=ip, device=device):
         key = f"login-fail:{subject}"
         cache.add(key, 0, timeout=memory)
         try:
@@ -150,11 +200,34 @@ def login_failure_record(*, email: str | None, ip: str | None) -> None:
             cache.set(f"login-block:{subject}", time.time() + window, timeout=window + 60)
 
 
-def login_success_record(*, email: str | None) -> None:
+def login_success_record(*, email: str | None, device: str | None = None) -> None:
     """A correct password clears the account's failures (not the address's: one good
     account must not reset the count of an address guessing at others)."""
-    for subject, _ in _subjects(email=email, ip=None):
+    subjects = _subjects(email=email, ip=None)
+    if device:
+        subjects += _subjects(email=email, ip=None, device=device)
+    for subject, _ in subjects:
         cache.delete_many([f"login-fail:{subject}", f"login-block:{subject}"])
+
+
+def login_device_remember(request, *, email: str, device: str | None) -> str:
+    """After a good sign-in: the device token, kept on the request for
+    tracker.middleware.DeviceCookieMiddleware to set as a cookie."""
+    token = login_device_token(email=email, device=device)
+    if request is not None:
+        # On the Django request, under DRF's wrapper too: the middleware sees that one.
+        getattr(request, "_request", request).login_device_token = token
+    return token
+
+
+def login_input_error(email) -> str | None:
+    """Why an email typed at a login cannot be an account's, before anything counts it."""
+    if isinstance(email, str):
+        try:
+            email.encode("utf-8")
+        except UnicodeEncodeError:
+            return "Enter a valid email address."
+    return None
 
 
 class LoginSlowDownFormMixin:
@@ -167,8 +240,11 @@ class LoginSlowDownFormMixin:
     def clean(self):
         email = self.cleaned_data.get("username")
         email = email if isinstance(email, str) else None
+        if login_input_error(email):
+            raise ValidationError(login_input_error(email), code="invalid")
         ip = client_ip(self.request) if self.request is not None else None
-        wait = login_wait_seconds(email=email, ip=ip)
+        device = login_device(self.request, email=email)
+        wait = login_wait_seconds(email=email, ip=ip, device=device)
         if wait:
             raise ValidationError(self.slowed_down_message.format(wait=wait), code="slowed_down")
         try:
@@ -176,7 +252,8 @@ class LoginSlowDownFormMixin:
         except ValidationError as exc:
             # Only a wrong password counts; a refused role or inactive account is not a guess.
             if getattr(exc, "code", None) == "invalid_login":
-                login_failure_record(email=email, ip=ip)
+                login_failure_record(email=email, ip=ip, device=device)
             raise
-        login_success_record(email=email)
+        login_success_record(email=email, device=device)
+        login_device_remember(self.request, email=email, device=device)
         return cleaned

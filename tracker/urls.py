@@ -1,16 +1,49 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health
+from accounts import views as accounts_views
+
+from . import health, views
+
+# The password-reset pages of each audience (accounts/views.py); the patient app's are at /app/.
+password_reset_pages = [
+    path(
+        f"{prefix}/password-reset/",
+        accounts_views.password_reset_request,
+        {"audience": prefix},
+        name=f"{prefix}-password-reset",
+    )
+    for prefix in ("app", "dashboard")
+] + [
+    path(
+        f"{prefix}/password-reset/<str:token>/",
+        accounts_views.password_reset_confirm,
+        {"audience": prefix},
+        name=f"{prefix}-password-reset-confirm",
+    )
+    for prefix in ("app", "dashboard")
+]
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    *password_reset_pages,
+    path("api/v1/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("recovery.urls")),
     path("api/v1/", include("audit.urls")),
     path("api/v1/", include("caregivers.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file, so the page runs under the
+    # site's CSP; only its own style block (and the styles Swagger UI sets) need a relaxation.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema")
+        ),
+        name="docs",
+    ),
     path("health/", health.health, name="health"),
     path("fhir/", include("interop.urls")),
     path("dashboard/", include("dashboard.urls")),

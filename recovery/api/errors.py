@@ -9,7 +9,9 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
 
-EMAIL_TAKEN = "An account with this email already exists."
+# Neutral on purpose: whichever account holds the address (a patient of another team, a
+# clinician, anyone), the answer is the same and names no team or role (the probe's finding 8).
+EMAIL_TAKEN = "This email address cannot be used here. Please check it, or use another one."
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from accounts.models import User
+from recovery.api.errors import EMAIL_TAKEN
 from recovery.choices import (
     SEVERITY_RANK,
     VERTEBRAL_LEVELS,
@@ -160,7 +161,7 @@ class PatientInputSerializer(serializers.Serializer):
         if self.instance is not None:
             users = users.exclude(pk=self.instance.user_id)
         if users.exists():
-            raise serializers.ValidationError("An account with this email already exists.")
+            raise serializers.ValidationError(EMAIL_TAKEN)
         return value
 
     def validate_date_of_birth(self, value):
@@ -225,6 +226,19 @@ class ProcedureSerializer(serializers.ModelSerializer):
         ]
 
 
+# A procedure (or its fracture) further back than this is a typing error, not a recovery to
+# follow; year 1 once made a 672 KB patient page.
+PROCEDURE_YEARS_BACK = 10
+
+
+def earliest_procedure_date(patient):
+    today = patient.local_today()
+    try:
+        return today.replace(year=today.year - PROCEDURE_YEARS_BACK)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - PROCEDURE_YEARS_BACK, day=28)
+
+
 class ProcedureInputSerializer(serializers.Serializer):
     procedure_type = serializers.ChoiceField(choices=ProcedureType.choices)
     performed_on = StrictDateField()
@@ -257,6 +271,17 @@ class ProcedureInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"performed_on": ["Cannot be in the future in the patient's time zone."]}
             )
+        earliest = earliest_procedure_date(patient)
+        for name in ("performed_on", "fracture_date"):
+            value = attrs.get(name)
+            if value is not None and value < patient.date_of_birth:
+                raise serializers.ValidationError(
+                    {name: ["Cannot be before the patient's date of birth."]}
+                )
+            if value is not None and value < earliest:
+                raise serializers.ValidationError(
+                    {name: [f"Cannot be more than {PROCEDURE_YEARS_BACK} years ago."]}
+                )
         if fracture_date and performed_on and fracture_date > performed_on:
             raise serializers.ValidationError(
                 {"fracture_date": ["Cannot be after the procedure date."]}

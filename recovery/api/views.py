@@ -9,8 +9,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.models import User
+from accounts.tokens import RefreshToken, user_id_of
 from recovery import selectors, services
 from recovery.api.errors import email_taken_is_a_field_error, weak_password_is_a_field_error
 from recovery.models import CheckIn, Procedure
@@ -92,8 +93,10 @@ class LogoutView(APIView):
         data = s.LogoutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            RefreshToken(data.validated_data["refresh"]).blacklist()
-        except TokenError:
+            token = RefreshToken(data.validated_data["refresh"])
+            user_id_of(token)  # simplejwt looks the user up: a malformed id was a 500
+            token.blacklist()
+        except (TokenError, User.DoesNotExist):
             raise ValidationError({"refresh": ["Token is invalid or expired."]}) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 

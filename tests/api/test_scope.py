@@ -41,6 +41,7 @@ def procedure_body():
 # not learn they exist.
 MATRIX = [
     ("get", "/api/v1/me/", None, [401, 200, 200, 200, 200]),
+    ("post", "/api/v1/me/mfa/", None, [401, 403, 403, 201, 201]),
     ("get", "/api/v1/patients/", None, [401, 403, 403, 200, 200]),
     ("post", "/api/v1/patients/", new_patient_body, [401, 403, 403, 201, 201]),
     ("get", "/api/v1/patients/{patient}/", None, [401, 403, 403, 200, 404]),

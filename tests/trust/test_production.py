@@ -28,6 +28,8 @@ def production_env() -> dict:
         "DJANGO_HTTPS": "1",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "tracker.example.org",
+        # A deployment's emailed links are https: the deploy check warns otherwise.
+        "SITE_URL": "https://tracker.example.org",
     }
 
 
@@ -74,3 +76,21 @@ def test_the_secret_comes_from_the_environment_only():
     result = run(["-c", code], DJANGO_SETTINGS_MODULE="tracker.settings", **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == env["DJANGO_SECRET_KEY"]
+
+
+def test_deploy_check_warns_about_a_plain_http_site_url():
+    env = {**production_env(), "SITE_URL": "http://tracker.example.org"}
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode != 0
+    assert "outbox.W001" in result.stdout + result.stderr
+
+
+def test_site_url_follows_the_port_when_unset():
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    result = run(
+        ["-c", f"import django; django.setup(); {code}"],
+        DJANGO_SETTINGS_MODULE="tracker.settings",
+        DJANGO_DEBUG="1",
+        PORT="8111",
+    )
+    assert result.stdout.strip() == "http://127.0.0.1:8111", result.stderr

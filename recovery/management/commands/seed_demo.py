@@ -79,7 +79,8 @@ CAST = [
         8,
         "neuro",
     ),
-    ("Edith", "Fischer", "Europe/Vienna", "kyphoplasty", 18, ["L3"], "osteoporosis", 7, "missed"),
+    # Inside missed_checkins' window (days 1-14): last check-in on day 6, then nothing.
+    ("Edith", "Fischer", "Europe/Vienna", "kyphoplasty", 9, ["L3"], "osteoporosis", 7, "missed"),
     (
         "Stanley",
         "Cohen",
