@@ -696,8 +696,12 @@ def checkin_api(request):
 
 @require_GET
 def offline(request):
-    """The check-in as one page for the service worker's cache: no patient data at all."""
-    with translation.override(visitor_language(request)):
+    """The check-in as one page for the service worker's cache: no health data at all (only
+    the signed-in patient's language and their team's emergency number)."""
+    patient = selectors.acting_patient(request.user) if request.user.is_authenticated else None
+    language = patient.language if patient else visitor_language(request)
+    number = patient.team.emergency_number if patient else settings.DEFAULT_EMERGENCY_NUMBER
+    with translation.override(language):
         response = render(
             request,
             "patientapp/offline.html",
@@ -706,7 +710,7 @@ def offline(request):
                 "questions": [
                     (code, *SYMPTOM_QUESTIONS[code]) for code in symptoms_in_question_order()
                 ],
-                "emergency_number": settings.DEFAULT_EMERGENCY_NUMBER,
+                "emergency_number": number,
                 "emergency_symptoms": emergency_symptoms_text(),
             },
         )
