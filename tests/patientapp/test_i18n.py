@@ -103,6 +103,7 @@ def test_a_spanish_patients_pages_and_guidance_are_in_spanish(app_client, maria)
     assert "Hola, María" in home.content.decode()
     pain = client.get("/app/checkin/").content.decode()
     assert "¿Cuánto le duele la espalda ahora mismo?" in pain
+    assert "Intervención" in client.get("/app/history/").content.decode()
     response = client.post("/app/checkin/review/", walk_checkin(client, pain=3, yes=["chest_pain"]))
     done = client.get(response["Location"]).content.decode()
     assert "Llame al 112 ahora" in done
