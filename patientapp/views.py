@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -284,6 +285,14 @@ def history(request):
         checkins=checkins, procedures=procedures, tz=patient.tz, now=timezone.now()
     )
     chart.title = _("Your pain scores and the usual course of recovery")
+    # The markers in the patient's words (the chart draws them in procedure order).
+    ordered = sorted(procedures, key=lambda p: (p.performed_on, p.pk))
+    chart.markers = [
+        charts.Marker(
+            marker.x, _("Procedure %(day)s") % {"day": date_format(p.performed_on, "j M")}
+        )
+        for marker, p in zip(chart.markers, ordered, strict=True)
+    ]
     chart.description = (
         _(
             "%(count)s pain scores. The dashed line shows the usual course: pain eases within two "
@@ -696,8 +705,12 @@ def checkin_api(request):
 
 @require_GET
 def offline(request):
-    """The check-in as one page for the service worker's cache: no patient data at all."""
-    with translation.override(visitor_language(request)):
+    """The check-in as one page for the service worker's cache: no health data at all (only
+    the signed-in patient's language and their team's emergency number)."""
+    patient = selectors.acting_patient(request.user) if request.user.is_authenticated else None
+    language = patient.language if patient else visitor_language(request)
+    number = patient.team.emergency_number if patient else settings.DEFAULT_EMERGENCY_NUMBER
+    with translation.override(language):
         response = render(
             request,
             "patientapp/offline.html",
@@ -706,7 +719,7 @@ def offline(request):
                 "questions": [
                     (code, *SYMPTOM_QUESTIONS[code]) for code in symptoms_in_question_order()
                 ],
-                "emergency_number": settings.DEFAULT_EMERGENCY_NUMBER,
+                "emergency_number": number,
                 "emergency_symptoms": emergency_symptoms_text(),
             },
         )

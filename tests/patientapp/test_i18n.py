@@ -103,6 +103,7 @@ def test_a_spanish_patients_pages_and_guidance_are_in_spanish(app_client, maria)
     assert "Hola, María" in home.content.decode()
     pain = client.get("/app/checkin/").content.decode()
     assert "¿Cuánto le duele la espalda ahora mismo?" in pain
+    assert "Intervención" in client.get("/app/history/").content.decode()
     response = client.post("/app/checkin/review/", walk_checkin(client, pain=3, yes=["chest_pain"]))
     done = client.get(response["Location"]).content.decode()
     assert "Llame al 112 ahora" in done
@@ -161,3 +162,10 @@ def test_a_new_team_gets_the_default_emergency_number(db, settings):
     assert CareTeam.objects.create(name="East").emergency_number == "911"
     settings.DEFAULT_EMERGENCY_NUMBER = "999"
     assert CareTeam.objects.create(name="West").emergency_number == "999"
+
+
+def test_the_offline_shell_follows_the_patients_language_and_team(app_client, maria):
+    body = app_client(maria.user).get("/app/offline/").content.decode()
+    assert "Registrar sin conexión" in body
+    assert 'href="tel:112"' in body
+    assert "María" not in body  # the shell holds no name and no health data
