@@ -18,6 +18,8 @@ from reminders.models import Reminder, ReminderOptOut
 from .models import CareLink
 
 UNSUBSCRIBE_SALT = "caregivers.unsubscribe"
+# Names the care link on its emails (invitation, copies), so revoking can cancel unsent ones.
+LINK_HEADER = "X-Care-Link"
 
 
 class BadUnsubscribeLink(Exception):
@@ -74,6 +76,7 @@ def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[Care
                 "List-Unsubscribe": f"<{kind_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 "X-Reminder-Id": str(reminder.pk),
+                LINK_HEADER: str(link.pk),
             },
         )
         queued += 1

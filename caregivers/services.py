@@ -10,12 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from outbox.models import OutgoingEmail
 from outbox.services import email_queue
 from recovery.models import Patient
 from reminders.services import calendar_feed_rotate
 from tracker.exceptions import DomainError
 
 from . import tokens
+from .copies import LINK_HEADER
 from .models import CaregiverReminderOptOut, CareLink
 
 INVITATION_DAYS = 14
@@ -82,6 +84,7 @@ def carelink_invite(
             "days": INVITATION_DAYS,
         },
         category="caregiver-invitation",
+        headers={LINK_HEADER: str(link.pk)},
     )
     return link
 
@@ -168,6 +171,10 @@ def carelink_revoke(*, link: CareLink, by: User) -> CareLink:
     link.save(update_fields=["status", "revoked_at", "revoked_by"])
     if was_active:
         calendar_feed_rotate(patient=link.patient)
+    # Its emails not yet sent (the invitation, copies of reminders) are not sent at all.
+    OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.QUEUED, **{f"headers__{LINK_HEADER}": str(link.pk)}
+    ).update(status=OutgoingEmail.Status.CANCELLED)
     return link
 
 

@@ -162,3 +162,31 @@ def test_a_tampered_caregiver_unsubscribe_link_is_a_404(client):
     response = client.post("/unsubscribe/caregiver/not-a-token/")
     assert response.status_code == 404
     assert not CaregiverReminderOptOut.objects.exists()
+
+
+def test_revoking_cancels_the_links_unsent_emails_only(
+    api, procedure, ann, ny_patient, django_capture_on_commit_callbacks
+):
+    reminder = procedure.reminders.get(kind="checkin", offset_days=1)
+    with time_machine.travel(DAY_1, tick=False):
+        dispatch(django_capture_on_commit_callbacks)
+        services.reminder_send(reminder_id=reminder.pk)
+    kept = api(ny_patient.user).post(
+        "/api/v1/me/caregivers/",
+        {"email": "kept@care.test", "name": "Kim Kept", "relationship": "son"},
+        format="json",
+    )
+    assert kept.status_code == 201
+    invited = api(ny_patient.user).post(
+        "/api/v1/me/caregivers/",
+        {"email": "new@care.test", "name": "Nia New", "relationship": "friend"},
+        format="json",
+    )
+    link = ny_patient.care_links.get(caregiver=ann)
+    client = api(ny_patient.user)
+    assert client.delete(f"/api/v1/me/caregivers/{link.pk}/").status_code == 204
+    assert client.delete(f"/api/v1/me/caregivers/{invited.json()['id']}/").status_code == 204
+    statuses = dict(OutgoingEmail.objects.values_list("to", "status"))
+    assert statuses["ann@care.test"] == "cancelled"  # the unsent copy
+    assert statuses["new@care.test"] == "cancelled"  # the unsent invitation
+    assert statuses["kept@care.test"] == "queued"  # another link's email goes out

@@ -1,5 +1,5 @@
-"""A bounded schemathesis run over /api/schema/, as a patient and as a clinician: no input,
-valid or malformed, gets a 5xx, and no documented answer breaks the schema.
+"""A bounded schemathesis run over /api/schema/, as a patient, a clinician and a caregiver: no
+input, valid or malformed, gets a 5xx, and no documented answer breaks the schema.
 
 Deterministic (derandomized Hypothesis, no example database) and bounded: at most
 EXAMPLES cases per operation, role, generation mode and id source, a few hundred in all.
@@ -40,11 +40,16 @@ def in_process_app(settings):
 
 
 @pytest.fixture
-def cast(patient, clinician):
+def cast(patient, clinician, caregiver, link):
     procedure = ProcedureFactory(patient=patient)
     checkin_record(patient=patient, data={"pain_score": 9, "temperature_c": 38.9})
     return {
-        "patient": (patient.user, {"/api/v1/procedures/{id}/": procedure.pk}),
+        "patient": (
+            patient.user,
+            {"/api/v1/procedures/{id}/": procedure.pk, "/api/v1/me/caregivers/{id}/": link.pk},
+        ),
+        # The patient's caregiver: the check-ins and the plan on the patient's behalf.
+        "caregiver": (caregiver, {}),
         "clinician": (
             clinician,
             {
@@ -64,7 +69,7 @@ def real_id(path: str, ids: dict) -> int | None:
     return None
 
 
-@pytest.mark.parametrize("role", ["patient", "clinician"])
+@pytest.mark.parametrize("role", ["patient", "clinician", "caregiver"])
 def test_fuzzing_the_schema_finds_no_5xx_and_no_schema_breaks(in_process_app, cast, role):
     user, ids = cast[role]
     headers = {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
