@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from recovery import rules
-from recovery.choices import SEVERITIES_BY_RANK, SEVERITY_RANK, UNRESOLVED
+from recovery.choices import SEVERITIES_BY_RANK, SEVERITY_RANK, UNRESOLVED, PatientStatus
 from recovery.models import Alert, CheckIn, Patient, Procedure
 from recovery.selectors import alerts_for, patient_list_for, patient_rows_for
 from reminders.models import Reminder
@@ -49,9 +49,11 @@ def days_since_procedure(patient: Patient, *, today: date | None = None) -> int 
 # --- The patient list ----------------------------------------------------------------------
 
 
-def patient_page_rows_for(user: User, *, search: str = "") -> QuerySet[Patient]:
+def patient_page_rows_for(
+    user: User, *, search: str = "", status: str = PatientStatus.ACTIVE
+) -> QuerySet[Patient]:
     """The API's patient rows in risk order, plus the missed-check-ins flag: one query."""
-    return patient_rows_for(user, search=search, ordering="risk").annotate(
+    return patient_rows_for(user, search=search, ordering="risk", status=status).annotate(
         missed_checkins_open=_missed_checkins_open()
     )
 
@@ -89,6 +91,8 @@ WITH mine AS (
     FROM recovery_patient p
     JOIN recovery_careteam_clinicians tc ON tc.careteam_id = p.team_id AND tc.user_id = %(user)s
     JOIN recovery_patientsummary s ON s.patient_id = p.id
+    -- Discharged patients are out of the figures (their alerts stay in the inbox).
+    WHERE p.status = %(active)s
 ), dated AS (
     SELECT latest_performed_on, {today} AS today, {checkin_day} AS checkin_day FROM mine
 )
@@ -131,6 +135,7 @@ def dashboard_summary_for(user: User, *, now: datetime | None = None) -> Dashboa
         "now": connection.ops.adapt_datetimefield_value(now),
         "recovery_days": RECOVERY_DAYS,
         "missed_rule": MISSED_CHECKINS_RULE,
+        "active": PatientStatus.ACTIVE.value,
         **{status: status for status in UNRESOLVED},
     }
     with connection.cursor() as cursor:

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from . import rules
-from .models import Alert, CareTeam, CheckIn, Patient, Procedure
+from .models import Alert, CareTeam, CheckIn, Patient, Procedure, TeamMembership
 
 
 def _settings_help() -> str:
@@ -20,16 +20,22 @@ def _settings_help() -> str:
 class CareTeamForm(forms.ModelForm):
     class Meta:
         model = CareTeam
-        fields = ["name", "timezone", "clinicians", "rule_settings"]
+        fields = ["name", "timezone", "rule_settings"]
         # The values are checked by CareTeam.clean(), which the admin form runs on save.
         help_texts = {"rule_settings": _settings_help()}
+
+
+class TeamMembershipInline(admin.TabularInline):
+    model = TeamMembership
+    raw_id_fields = ("user",)
+    extra = 0
 
 
 @admin.register(CareTeam)
 class CareTeamAdmin(admin.ModelAdmin):
     form = CareTeamForm
     list_display = ("name", "timezone")
-    filter_horizontal = ("clinicians",)
+    inlines = [TeamMembershipInline]
     search_fields = ("name",)
 
 

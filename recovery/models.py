@@ -15,6 +15,8 @@ from .choices import (
     VERTEBRAL_LEVELS,
     AlertStatus,
     Cause,
+    DischargeReason,
+    PatientStatus,
     ProcedureType,
     Severity,
 )
@@ -29,7 +31,11 @@ class CareTeam(models.Model):
     name = models.CharField(max_length=200, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     clinicians = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="care_teams", blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="care_teams",
+        blank=True,
+        through="TeamMembership",
+        through_fields=("team", "user"),
     )
     # Overrides of the warning-sign and notification defaults in recovery/rules.py, keyed by
     # setting name (rules.SETTING_SPECS lists the names and the values each may take).
@@ -50,6 +56,33 @@ class CareTeam(models.Model):
             raise ValidationError({"rule_settings": errors})
 
 
+class TeamMembership(models.Model):
+    """A clinician on a care team. Admins run the team: they invite and remove clinicians and
+    edit its settings (dashboard/team pages). Not a role: /api/v1/me/ keeps "clinician".
+
+    The table is the one Django made for the plain many-to-many (migration
+    0005_team_membership kept its rows), hence its name and the careteam_id column, which the
+    dashboard's hand-written summary SQL joins on.
+    """
+
+    team = models.ForeignKey(
+        CareTeam, on_delete=models.CASCADE, db_column="careteam_id", related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
+    )
+    is_admin = models.BooleanField(default=False)
+    added_at = models.DateTimeField(default=now)
+
+    class Meta:
+        db_table = "recovery_careteam_clinicians"
+        # As Django declared it for the plain many-to-many, so the database keeps its index.
+        unique_together = [("team", "user")]
+
+    def __str__(self) -> str:
+        return f"Membership {self.team_id}/{self.user_id}"
+
+
 class Patient(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patient"
@@ -62,13 +95,25 @@ class Patient(models.Model):
     reminder_hour = models.PositiveSmallIntegerField(default=9)
     has_osteoporosis = models.BooleanField(default=False)
     enrolled_at = models.DateTimeField(default=now)
+    # The end of follow-up (recovery/lifecycle.py). A new procedure makes the patient active.
+    status = models.CharField(
+        max_length=12, choices=PatientStatus.choices, default=PatientStatus.ACTIVE
+    )
+    discharged_at = models.DateTimeField(null=True, blank=True)
+    discharge_reason = models.CharField(
+        max_length=20, choices=DischargeReason.choices, blank=True, default=""
+    )
+    discharge_note = models.TextField(blank=True, default="", max_length=2000)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=Q(reminder_hour__gte=0) & Q(reminder_hour__lte=23),
                 name="patient_reminder_hour_range",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PatientStatus.values), name="patient_status_valid"
+            ),
         ]
         indexes = [models.Index(fields=["team", "last_name", "first_name"])]
 
@@ -85,6 +130,10 @@ class Patient(models.Model):
 
     def local_today(self) -> date:
         return timezone.now().astimezone(self.tz).date()
+
+    @property
+    def is_discharged(self) -> bool:
+        return self.status == PatientStatus.DISCHARGED
 
 
 class PatientSummary(models.Model):

@@ -16,9 +16,9 @@ from outbox.services import email_queue
 from reminders import services as reminders
 from tracker.exceptions import Conflict, DomainError
 
-from . import alerts, codes, rules
+from . import alerts, codes, lifecycle, rules
 from .choices import SEVERITY_RANK, AlertStatus
-from .models import Alert, CareTeam, CheckIn, EnrollmentCode, Patient, Procedure
+from .models import Alert, CareTeam, CheckIn, EnrollmentCode, Patient, Procedure, TeamMembership
 from .rules import guidance_for
 
 
@@ -54,7 +54,8 @@ def clinician_create_or_update(
         user.first_name, user.last_name = first, last
     user.set_password(password)
     user.save()
-    team.clinicians.add(user)
+    # The clinician who sets a team up runs it (and may invite the others).
+    TeamMembership.objects.update_or_create(team=team, user=user, defaults={"is_admin": True})
     return user
 
 
@@ -161,6 +162,8 @@ def patient_update(*, patient: Patient, data: dict) -> Patient:
 @transaction.atomic
 def procedure_record(*, patient: Patient, data: dict) -> Procedure:
     procedure = Procedure.objects.create(patient=patient, **data)
+    # A new procedure starts follow-up again (API.md "the patient's life cycle").
+    lifecycle.patient_reactivate(patient=patient)
     reminders.plan_build(procedure=procedure)
     return procedure
 

@@ -1,0 +1,89 @@
+"""CareTeam.clinicians gets an explicit through model, TeamMembership, on the same table.
+
+The state learns the model (SeparateDatabaseAndState: the table, its columns and its unique
+pair stay as Django made them for the plain many-to-many, so every existing membership is
+kept); the database only gains the two new columns. Existing members become admins: until
+now every clinician of a team could do all there was to do with it, and create_clinician,
+the only way in, now makes admins.
+"""
+
+import django.db.models.deletion
+import django.utils.timezone
+from django.conf import settings
+from django.db import migrations, models
+
+
+def existing_members_are_admins(apps, schema_editor):
+    apps.get_model("recovery", "TeamMembership").objects.update(is_admin=True)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("recovery", "0004_patient_discharge"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.CreateModel(
+                    name="TeamMembership",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        (
+                            "team",
+                            models.ForeignKey(
+                                db_column="careteam_id",
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="memberships",
+                                to="recovery.careteam",
+                            ),
+                        ),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="team_memberships",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "db_table": "recovery_careteam_clinicians",
+                        "unique_together": {("team", "user")},
+                    },
+                ),
+                migrations.AlterField(
+                    model_name="careteam",
+                    name="clinicians",
+                    field=models.ManyToManyField(
+                        blank=True,
+                        related_name="care_teams",
+                        through="recovery.TeamMembership",
+                        through_fields=("team", "user"),
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            database_operations=[],
+        ),
+        migrations.AddField(
+            model_name="teammembership",
+            name="is_admin",
+            field=models.BooleanField(default=False),
+        ),
+        migrations.AddField(
+            model_name="teammembership",
+            name="added_at",
+            field=models.DateTimeField(default=django.utils.timezone.now),
+        ),
+        migrations.RunPython(existing_members_are_admins, migrations.RunPython.noop),
+    ]
