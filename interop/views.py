@@ -169,6 +169,10 @@ class MeExportView(FhirView):
 
     permission_classes = [IsPatient]
 
+    def get_exception_handler(self):
+        # A path of the API, with the API's error bodies ({"detail": ...}).
+        return api_exception_handler
+
     @extend_schema(
         operation_id="me_export",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="FHIR R4 Bundle")},
