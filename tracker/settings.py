@@ -293,6 +293,13 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ReminderKindEnum": "reminders.plan.Kind",
     "ReminderStatusEnum": "reminders.models.Reminder.Status",
 }
+# A patient's status (and the discharge reason) beside the alert's and the reminder's.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "PatientStatusEnum": "recovery.choices.PatientStatus",
+        "DischargeReasonEnum": "recovery.choices.DischargeReason",
+    }
+)
 # Reminders (reminders/): how often beat wakes the dispatcher, how long a handed-out reminder
 # may stay unfinished before it is handed out again (longer than CELERY_TASK_TIME_LIMIT, so a
 # live send is never doubled), SMTP retries, and how late a reminder may still go out.
