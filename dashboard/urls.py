@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import team_views, views
 from .forms import ClinicianLoginForm
 
 app_name = "dashboard"
@@ -12,6 +12,21 @@ urlpatterns = [
     path("alerts/", views.alert_inbox, name="alerts"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert-resolve"),
+    path("team/", team_views.team_index, name="team-index"),
+    path("team/<int:pk>/", team_views.team_detail, name="team"),
+    path("team/<int:pk>/settings/", team_views.team_settings, name="team-settings"),
+    path("team/<int:pk>/invite/", team_views.team_invite, name="team-invite"),
+    path(
+        "team/<int:pk>/members/<int:user_id>/remove/",
+        team_views.team_member_remove,
+        name="team-member-remove",
+    ),
+    path(
+        "team/<int:pk>/members/<int:user_id>/admin/",
+        team_views.team_member_admin,
+        name="team-member-admin",
+    ),
+    path("invite/<str:token>/", team_views.invitation_accept, name="invitation-accept"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -83,6 +83,57 @@ class TeamMembership(models.Model):
         return f"Membership {self.team_id}/{self.user_id}"
 
 
+class TeamSettingsVersion(models.Model):
+    """One change of a team's settings: who made it, when, and the values before and after
+    (the changed keys only; a rule setting missing from a side is the protocol's default)."""
+
+    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="settings_versions")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=now)
+    old = models.JSONField(default=dict)
+    new = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"Settings version {self.pk} of team {self.team_id}"
+
+    @property
+    def changes(self) -> list[dict]:
+        """Each changed value, before and after; a rule setting absent from one side was the
+        protocol's default there (keys "rule:<name>" are rule settings)."""
+        return [
+            {
+                "name": key.removeprefix("rule:"),
+                "old": self.old.get(key, "default"),
+                "new": self.new.get(key, "default"),
+            }
+            for key in sorted(self.old.keys() | self.new.keys())
+        ]
+
+
+class TeamInvitation(models.Model):
+    """An admin asked a clinician by email to join the team: a single-use link, stored only
+    as a keyed hash of its token (recovery/teams.py)."""
+
+    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} to team {self.team_id}"
+
+
 class Patient(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patient"

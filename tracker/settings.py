@@ -261,6 +261,8 @@ SPECTACULAR_SETTINGS = {
 
 # Enrollment codes: single use, valid this long, stored only as a keyed hash.
 ENROLLMENT_CODE_DAYS = 14
+# Invitations to join a care team (recovery/teams.py): single use, valid this many days.
+TEAM_INVITATION_DAYS = env.int("TEAM_INVITATION_DAYS", default=7)
 
 # Logs: JSON lines with a request id (tracker/logging.py); LOG_FORMAT=text for a terminal.
 LOGGING = logging_config(

@@ -1,4 +1,6 @@
-"""CareTeam.clinicians gets an explicit through model, TeamMembership, on the same table.
+"""Teams run themselves: memberships with an admin flag, invitations, settings versions.
+
+CareTeam.clinicians gets an explicit through model, TeamMembership, on the same table.
 
 The state learns the model (SeparateDatabaseAndState: the table, its columns and its unique
 pair stay as Django made them for the plain many-to-many, so every existing membership is
@@ -86,4 +88,76 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.RunPython(existing_members_are_admins, migrations.RunPython.noop),
+        migrations.CreateModel(
+            name="TeamInvitation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="recovery.careteam",
+                    ),
+                ),
+            ],
+        ),
+        migrations.CreateModel(
+            name="TeamSettingsVersion",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("old", models.JSONField(default=dict)),
+                ("new", models.JSONField(default=dict)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="settings_versions",
+                        to="recovery.careteam",
+                    ),
+                ),
+            ],
+            options={
+                "indexes": [
+                    models.Index(
+                        fields=["team", "-changed_at"], name="recovery_te_team_id_c4a999_idx"
+                    )
+                ],
+            },
+        ),
     ]

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from audit.models import AccessRecord
@@ -16,7 +17,7 @@ def test_a_patient_downloads_their_whole_record_as_a_fhir_bundle(api, patient, o
         patient=patient,
         data={
             "procedure_type": "vertebroplasty",
-            "performed_on": dt.date.today() - dt.timedelta(days=1),
+            "performed_on": timezone.now().date() - dt.timedelta(days=1),
             "vertebral_levels": ["T12"],
             "cause": "trauma",
             "pre_procedure_pain": 6,

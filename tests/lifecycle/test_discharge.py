@@ -177,9 +177,7 @@ def test_missed_checkins_still_runs_for_an_active_patient(planned):
     assert Alert.objects.filter(patient=planned, rule="missed_checkins").exists()
 
 
-def test_a_discharged_patient_still_signs_in_checks_in_and_is_alerted_on(
-    api, clinician, planned
-):
+def test_a_discharged_patient_still_signs_in_checks_in_and_is_alerted_on(api, clinician, planned):
     from rest_framework.test import APIClient
 
     discharge(api, clinician, planned)
