@@ -11,8 +11,10 @@ from django.db.models import (
     Case,
     Exists,
     IntegerField,
+    JSONField,
     OuterRef,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -161,13 +163,24 @@ def _severity_rank() -> Case:
     )
 
 
+def _trigger_values() -> dict:
+    """The values of the latest check-in that raised each alert (its card shows "pain 9/10,
+    38.6 °C"): columns of the same query, not a query per card."""
+    latest = CheckIn.objects.filter(alerts=OuterRef("pk")).order_by("-recorded_at")
+    return {
+        "trigger_pain": Subquery(latest.values("pain_score")[:1]),
+        "trigger_temperature": Subquery(latest.values("temperature_c")[:1]),
+        "trigger_symptoms": Subquery(latest.values("symptoms")[:1], output_field=JSONField()),
+    }
+
+
 def alert_inbox_for(user: User) -> QuerySet[Alert]:
     """Unresolved alerts of the caller's patients: most severe first, then newest."""
     return (
         alerts_for(user)
         .filter(status__in=UNRESOLVED)
         .select_related("patient", "acknowledged_by")
-        .annotate(severity_rank=_severity_rank())
+        .annotate(severity_rank=_severity_rank(), **_trigger_values())
         .order_by("-severity_rank", "-created_at", "-id")
     )
 
@@ -233,6 +246,7 @@ def patient_record_get(user: User, *, pk: int) -> PatientRecord:
         .filter(patient=patient)
         .select_related("acknowledged_by", "resolved_by")
         .annotate(
+            **_trigger_values(),
             severity_rank=_severity_rank(),
             unresolved=Case(
                 When(status__in=UNRESOLVED, then=Value(1)),

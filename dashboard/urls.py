@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import team_views, views
+from . import patient_views, team_views, views
 from .forms import ClinicianLoginForm
 
 app_name = "dashboard"
@@ -9,6 +9,15 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.patient_list, name="patients"),
     path("patients/<int:pk>/", views.patient_detail, name="patient"),
+    path("patients/new/", patient_views.patient_enrol, name="patient-enrol"),
+    path(
+        "patients/<int:pk>/enrollment-code/",
+        patient_views.enrollment_code_new,
+        name="patient-enrollment-code",
+    ),
+    path("patients/<int:pk>/procedures/new/", patient_views.procedure_new, name="procedure-new"),
+    path("procedures/<int:pk>/edit/", patient_views.procedure_edit, name="procedure-edit"),
+    path("patients/<int:pk>/discharge/", patient_views.patient_discharge, name="patient-discharge"),
     path("alerts/", views.alert_inbox, name="alerts"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert-resolve"),
