@@ -59,7 +59,9 @@ def _handout(request, patient, code: str, *, status: int = 200):
 @clinician_required
 def patient_enrol(request):
     teams = recovery_selectors.teams_for(request.user)
-    form = EnrolForm(request.POST or None, teams=teams, context={"teams": teams})
+    form = EnrolForm(
+        request.POST if request.method == "POST" else None, teams=teams, context={"teams": teams}
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.validated_data)
         try:
@@ -88,7 +90,9 @@ def enrollment_code_new(request, pk: int):
 @clinician_required
 def procedure_new(request, pk: int):
     patient = _patient(request, pk)
-    form = ProcedureForm(request.POST or None, context={"patient": patient})
+    form = ProcedureForm(
+        request.POST if request.method == "POST" else None, context={"patient": patient}
+    )
     if request.method == "POST" and form.is_valid():
         services.procedure_record(patient=patient, data=form.validated_data)
         _changed(request, patient, "dashboard-procedure-record")
@@ -109,7 +113,11 @@ def procedure_new(request, pk: int):
 def procedure_edit(request, pk: int):
     procedure = get_object_or_404(recovery_selectors.procedures_for(request.user), pk=pk)
     patient = procedure.patient
-    form = ProcedureForm(request.POST or None, context={"patient": patient}, instance=procedure)
+    form = ProcedureForm(
+        request.POST if request.method == "POST" else None,
+        context={"patient": patient},
+        instance=procedure,
+    )
     if request.method == "POST" and form.is_valid():
         if form.validated_data:
             services.procedure_update(procedure=procedure, data=form.validated_data)
@@ -136,7 +144,7 @@ def patient_discharge(request, pk: int):
     patient = _patient(request, pk)
     if patient.is_discharged and request.method == "GET":
         raise Http404("This patient is already discharged.")
-    form = DischargeForm(request.POST or None)
+    form = DischargeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             lifecycle.patient_discharge(patient=patient, by=request.user, **form.cleaned_data)

@@ -256,6 +256,8 @@ def patient_record_get(user: User, *, pk: int) -> PatientRecord:
         )
         .order_by("-unresolved", "-severity_rank", "-created_at", "-id")
     )
+    for alert in alerts:
+        alert.patient = patient  # the cards read its time zone: no query per card
     return PatientRecord(
         patient=patient,
         procedures=list(patient.procedures.order_by("-performed_on", "-id")),

@@ -182,7 +182,9 @@ def invitation_accept(request, token: str):
         # Only the address's owner reads this page: the inviting clinician never learns it.
         return render(request, "dashboard/invitation.html", {"refused": True}, status=400)
     existing = account is not None
-    form = InvitationAcceptForm(request.POST or None, existing=existing)
+    form = InvitationAcceptForm(
+        request.POST if request.method == "POST" else None, existing=existing
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
