@@ -300,3 +300,31 @@ def test_an_admin_makes_a_colleague_admin(browser_client, admin, colleague, team
         f"/dashboard/team/{team.pk}/members/{other.pk}/admin/", {"is_admin": "1"}
     )
     assert not TeamMembership.objects.get(team=team, user=other).is_admin
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_team_page_runs_a_constant_number_of_queries(
+    browser_client, admin, team, django_assert_num_queries, count
+):
+    from recovery import teams
+
+    for n in range(count):
+        ClinicianFactory(email=f"member{n}@clinic.test", teams=[team])
+        teams.team_settings_update(
+            team=team, by=admin, fields={"timezone": "UTC"}, rule_settings={"repeat_max": n}
+        )
+    TeamInvitation.objects.create(
+        team=team,
+        email="x@clinic.test",
+        token_hash="h",
+        invited_by=admin,
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    client = browser_client(admin)
+    # 1 session, 2 user, 3 the membership with its team, 4 members with their users,
+    # 5 open invitations with who sent them, 6 settings versions with who made them,
+    # 7-11 pipeline banner.
+    with django_assert_num_queries(11):
+        response = client.get(f"/dashboard/team/{team.pk}/")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="member"') == count + 1

@@ -251,3 +251,30 @@ def test_the_dispatcher_sends_nothing_to_a_discharged_patient(clinician, planned
     with time_machine.travel(timezone.now() + dt.timedelta(days=30)):
         assert reminders_dispatch() == 0
     CheckInFactory(patient=planned)  # and a check-in still goes in
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_the_discharged_and_all_lists_run_a_constant_number_of_queries(
+    api, clinician, team, django_assert_num_queries, n
+):
+    for _ in range(n):
+        gone = PatientFactory(team=team)
+        lifecycle.patient_discharge(patient=gone, by=clinician, reason="recovered")
+        PatientFactory(team=team)
+    client = api(clinician)
+    # 1 the user behind the token, 2 the count for the pager, 3 the page of patients (their
+    # summary rows joined, the status a condition), 4 the audit INSERT.
+    for status, expected in (("discharged", n), ("all", 2 * n), ("active", n)):
+        with django_assert_num_queries(4):
+            response = client.get("/api/v1/patients/", {"status": status})
+        assert response.json()["count"] == expected
+        assert {row["status"] for row in response.json()["results"]} <= {"active", "discharged"}
+
+
+def test_a_discharge_is_audited_as_a_change(api, clinician, planned):
+    from audit.models import AccessRecord
+
+    discharge(api, clinician, planned)
+    assert AccessRecord.objects.filter(
+        patient=planned, actor=clinician, action="patient-discharge", kind="change"
+    ).exists()
