@@ -8,7 +8,6 @@ services as the API, and records the change in the audit trail.
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -143,7 +142,8 @@ def patient_discharge(request, pk: int):
     here too; a bad value comes back to this page with the error beside the field)."""
     patient = _patient(request, pk)
     if patient.is_discharged and request.method == "GET":
-        raise Http404("This patient is already discharged.")
+        messages.info(request, "This patient is already discharged.")
+        return redirect("dashboard:patient", patient.pk)
     form = DischargeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,6 +5,7 @@ membership, recovery.teams). A team the clinician is not on is a 404, like anoth
 patient. The writes are recovery.teams' services; these views only check forms and render.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -32,7 +33,7 @@ def _membership(request, pk: int) -> TeamMembership:
 
 
 def _team_page(request, membership, *, details=None, settings_form=None, invite=None, status=200):
-    team = membership.team
+    team = membership.careteam
     return page(
         request,
         "dashboard/team.html",
@@ -41,7 +42,7 @@ def _team_page(request, membership, *, details=None, settings_form=None, invite=
             "membership": membership,
             "is_admin": membership.is_admin,
             "members": list(
-                TeamMembership.objects.filter(team=team)
+                TeamMembership.objects.filter(careteam=team)
                 .select_related("user")
                 .order_by("user__last_name", "user__first_name", "user__email")
             ),
@@ -71,11 +72,11 @@ def team_index(request):
     """The clinician's teams; with one team, straight to it."""
     memberships = list(
         TeamMembership.objects.filter(user=request.user)
-        .select_related("team")
-        .order_by("team__name")
+        .select_related("careteam")
+        .order_by("careteam__name")
     )
     if len(memberships) == 1:
-        return redirect("dashboard:team", memberships[0].team_id)
+        return redirect("dashboard:team", memberships[0].careteam_id)
     return page(request, "dashboard/team_index.html", {"memberships": memberships}, nav="team")
 
 
@@ -96,7 +97,7 @@ def team_settings(request, pk: int):
     membership = _membership(request, pk)
     if not membership.is_admin:
         return _refused(request, pk, teams.NotTeamAdmin())
-    team = membership.team
+    team = membership.careteam
     details = TeamDetailsForm(request.POST, instance=team)
     settings_form = TeamSettingsForm(request.POST, team=team)
     details_ok = details.is_valid()  # both forms, so every error shows at once
@@ -126,9 +127,10 @@ def team_invite(request, pk: int):
     if not form.is_valid():
         return _team_page(request, membership, invite=form, status=400)
     email = form.cleaned_data["email"]
-    teams.team_invite(team=membership.team, by=request.user, email=email)
+    teams.team_invite(team=membership.careteam, by=request.user, email=email)
     # The same words whoever the address belongs to.
-    messages.success(request, f"Invitation sent to {email}. The link works for 7 days.")
+    days = settings.TEAM_INVITATION_DAYS
+    messages.success(request, f"Invitation sent to {email}. The link works for {days} days.")
     return redirect("dashboard:team", pk)
 
 
@@ -136,12 +138,12 @@ def team_invite(request, pk: int):
 @clinician_required
 def team_member_remove(request, pk: int, user_id: int):
     membership = _membership(request, pk)
-    member = TeamMembership.objects.filter(team_id=pk, user_id=user_id).select_related("user")
+    member = TeamMembership.objects.filter(careteam_id=pk, user_id=user_id).select_related("user")
     member = member.first()
     if member is None:
         raise Http404("No such member.")
     try:
-        teams.team_member_remove(team=membership.team, by=request.user, user=member.user)
+        teams.team_member_remove(team=membership.careteam, by=request.user, user=member.user)
     except DomainError as exc:
         return _refused(request, pk, exc)
     messages.success(request, f"{member.user.email} is no longer on the team.")
@@ -154,14 +156,14 @@ def team_member_remove(request, pk: int, user_id: int):
 @clinician_required
 def team_member_admin(request, pk: int, user_id: int):
     membership = _membership(request, pk)
-    member = TeamMembership.objects.filter(team_id=pk, user_id=user_id).select_related("user")
+    member = TeamMembership.objects.filter(careteam_id=pk, user_id=user_id).select_related("user")
     member = member.first()
     if member is None:
         raise Http404("No such member.")
     make_admin = request.POST.get("is_admin") == "1"
     try:
         teams.team_admin_set(
-            team=membership.team, by=request.user, user=member.user, is_admin=make_admin
+            team=membership.careteam, by=request.user, user=member.user, is_admin=make_admin
         )
     except DomainError as exc:
         return _refused(request, pk, exc)

@@ -35,7 +35,7 @@ class CareTeam(models.Model):
         related_name="care_teams",
         blank=True,
         through="TeamMembership",
-        through_fields=("team", "user"),
+        through_fields=("careteam", "user"),
     )
     # Overrides of the warning-sign and notification defaults in recovery/rules.py, keyed by
     # setting name (rules.SETTING_SPECS lists the names and the values each may take).
@@ -61,13 +61,13 @@ class TeamMembership(models.Model):
     edit its settings (dashboard/team pages). Not a role: /api/v1/me/ keeps "clinician".
 
     The table is the one Django made for the plain many-to-many (migration
-    0005_team_membership kept its rows), hence its name and the careteam_id column, which the
-    dashboard's hand-written summary SQL joins on.
+    0005_team_membership kept its rows), hence its name and its columns, which the dashboard's
+    hand-written summary SQL joins on.
     """
 
-    team = models.ForeignKey(
-        CareTeam, on_delete=models.CASCADE, db_column="careteam_id", related_name="memberships"
-    )
+    # "careteam", as Django named it for the plain many-to-many: code that used its through
+    # model (notifications, bench) keeps working unchanged.
+    careteam = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
     )
@@ -77,10 +77,10 @@ class TeamMembership(models.Model):
     class Meta:
         db_table = "recovery_careteam_clinicians"
         # As Django declared it for the plain many-to-many, so the database keeps its index.
-        unique_together = [("team", "user")]
+        unique_together = [("careteam", "user")]
 
     def __str__(self) -> str:
-        return f"Membership {self.team_id}/{self.user_id}"
+        return f"Membership {self.careteam_id}/{self.user_id}"
 
 
 class TeamSettingsVersion(models.Model):

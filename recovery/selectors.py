@@ -24,7 +24,11 @@ def team_membership_get(user: User, *, team_id: int) -> TeamMembership | None:
     """The caller's membership of a team, or None (then the team is not theirs to see)."""
     if not user.is_authenticated or not user.is_clinician:
         return None
-    return TeamMembership.objects.select_related("team").filter(team_id=team_id, user=user).first()
+    return (
+        TeamMembership.objects.select_related("careteam")
+        .filter(careteam_id=team_id, user=user)
+        .first()
+    )
 
 
 def patients_for(user: User) -> QuerySet[Patient]:

@@ -55,7 +55,7 @@ def clinician_create_or_update(
     user.set_password(password)
     user.save()
     # The clinician who sets a team up runs it (and may invite the others).
-    TeamMembership.objects.update_or_create(team=team, user=user, defaults={"is_admin": True})
+    TeamMembership.objects.update_or_create(careteam=team, user=user, defaults={"is_admin": True})
     return user
 
 

@@ -107,11 +107,11 @@ def team_settings_update(
 
 
 def membership_get(*, team: CareTeam, user: User) -> TeamMembership | None:
-    return TeamMembership.objects.filter(team=team, user=user).first()
+    return TeamMembership.objects.filter(careteam=team, user=user).first()
 
 
 def _require_admin(*, team: CareTeam, user: User) -> None:
-    if not TeamMembership.objects.filter(team=team, user=user, is_admin=True).exists():
+    if not TeamMembership.objects.filter(careteam=team, user=user, is_admin=True).exists():
         raise NotTeamAdmin()
 
 
@@ -139,12 +139,14 @@ def team_member_remove(*, team: CareTeam, by: User, user: User) -> bool:
     tokens end at once; what they see through their other teams is unchanged at next sign-in."""
     CareTeam.objects.select_for_update().filter(pk=team.pk).first()
     _require_admin(team=team, user=by)
-    membership = TeamMembership.objects.filter(team=team, user=user).first()
+    membership = TeamMembership.objects.filter(careteam=team, user=user).first()
     if membership is None:
         return False
     if (
         membership.is_admin
-        and not TeamMembership.objects.filter(team=team, is_admin=True).exclude(user=user).exists()
+        and not TeamMembership.objects.filter(careteam=team, is_admin=True)
+        .exclude(user=user)
+        .exists()
     ):
         raise LastAdmin()
     membership.delete()
@@ -158,10 +160,10 @@ def team_admin_set(*, team: CareTeam, by: User, user: User, is_admin: bool) -> N
     CareTeam.objects.select_for_update().filter(pk=team.pk).first()
     _require_admin(team=team, user=by)
     if not is_admin and not (
-        TeamMembership.objects.filter(team=team, is_admin=True).exclude(user=user).exists()
+        TeamMembership.objects.filter(careteam=team, is_admin=True).exclude(user=user).exists()
     ):
         raise LastAdmin()
-    TeamMembership.objects.filter(team=team, user=user).update(is_admin=is_admin)
+    TeamMembership.objects.filter(careteam=team, user=user).update(is_admin=is_admin)
 
 
 # --- Invitations ---------------------------------------------------------------------------
@@ -266,7 +268,7 @@ def invitation_accept(
         user.save()
     elif authenticate(username=user.email, password=password) is None:
         raise DomainError("That is not the password of this account.")
-    TeamMembership.objects.get_or_create(team=invitation.team, user=user)
+    TeamMembership.objects.get_or_create(careteam=invitation.team, user=user)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user

@@ -41,9 +41,8 @@ class Migration(migrations.Migration):
                             ),
                         ),
                         (
-                            "team",
+                            "careteam",
                             models.ForeignKey(
-                                db_column="careteam_id",
                                 on_delete=django.db.models.deletion.CASCADE,
                                 related_name="memberships",
                                 to="recovery.careteam",
@@ -60,7 +59,7 @@ class Migration(migrations.Migration):
                     ],
                     options={
                         "db_table": "recovery_careteam_clinicians",
-                        "unique_together": {("team", "user")},
+                        "unique_together": {("careteam", "user")},
                     },
                 ),
                 migrations.AlterField(
@@ -70,7 +69,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         related_name="care_teams",
                         through="recovery.TeamMembership",
-                        through_fields=("team", "user"),
+                        through_fields=("careteam", "user"),
                         to=settings.AUTH_USER_MODEL,
                     ),
                 ),

@@ -21,7 +21,7 @@ from tests.factories import PASSWORD, ClinicianFactory
 
 @pytest.fixture
 def admin(clinician, team):
-    TeamMembership.objects.filter(team=team, user=clinician).update(is_admin=True)
+    TeamMembership.objects.filter(careteam=team, user=clinician).update(is_admin=True)
     return clinician
 
 
@@ -34,12 +34,12 @@ def test_create_clinician_makes_a_team_admin_and_me_keeps_the_role(api, db):
     call_command("create_clinician", email="lead@clinic.test", password=PASSWORD, team="East Spine")
     user = User.objects.get(email="lead@clinic.test")
     membership = TeamMembership.objects.get(user=user)
-    assert membership.is_admin and membership.team.name == "East Spine"
+    assert membership.is_admin and membership.careteam.name == "East Spine"
     assert api(user).get("/api/v1/me/").json()["role"] == "clinician"
 
 
 def test_factories_add_plain_members(clinician, team):
-    assert TeamMembership.objects.get(team=team, user=clinician).is_admin is False
+    assert TeamMembership.objects.get(careteam=team, user=clinician).is_admin is False
     assert list(team.clinicians.all()) == [clinician]
 
 
@@ -185,7 +185,7 @@ def test_an_invited_clinician_sets_a_password_and_joins(
     assert done.status_code == 302
     user = User.objects.get(email="new.doc@clinic.test")
     assert user.is_clinician and user.first_name == "Nia"
-    assert TeamMembership.objects.get(team=team, user=user).is_admin is False
+    assert TeamMembership.objects.get(careteam=team, user=user).is_admin is False
     assert visitor.get("/dashboard/").status_code == 200  # signed in
     # Single use.
     again = Client().get(f"/dashboard/invite/{token}/")
@@ -201,9 +201,9 @@ def test_an_existing_clinician_joins_with_their_own_password(
     token = invitation_token(OutgoingEmail.objects.get(category="team-invitation"))
     wrong = Client().post(f"/dashboard/invite/{token}/", {"password": "not-it"})
     assert wrong.status_code == 400
-    assert not TeamMembership.objects.filter(team=team, user=other_clinician).exists()
+    assert not TeamMembership.objects.filter(careteam=team, user=other_clinician).exists()
     Client().post(f"/dashboard/invite/{token}/", {"password": PASSWORD})
-    assert TeamMembership.objects.filter(team=team, user=other_clinician).exists()
+    assert TeamMembership.objects.filter(careteam=team, user=other_clinician).exists()
     assert other_clinician.care_teams.count() == 2
 
 
@@ -258,7 +258,7 @@ def test_removing_a_clinician_ends_their_sessions_and_tokens_and_hides_patients(
         f"/dashboard/team/{team.pk}/members/{colleague.pk}/remove/"
     )
     assert response.status_code == 302
-    assert not TeamMembership.objects.filter(team=team, user=colleague).exists()
+    assert not TeamMembership.objects.filter(careteam=team, user=colleague).exists()
 
     # The session is gone: the next page asks them to sign in.
     assert session.get("/dashboard/").status_code == 302
@@ -284,22 +284,22 @@ def test_the_last_admin_cannot_be_removed_or_demoted(browser_client, admin, team
     client = browser_client(admin)
     response = client.post(f"/dashboard/team/{team.pk}/members/{admin.pk}/remove/", follow=True)
     assert "at least one admin" in response.content.decode()
-    assert TeamMembership.objects.filter(team=team, user=admin, is_admin=True).exists()
+    assert TeamMembership.objects.filter(careteam=team, user=admin, is_admin=True).exists()
     client.post(f"/dashboard/team/{team.pk}/members/{admin.pk}/admin/", {"is_admin": "0"})
-    assert TeamMembership.objects.filter(team=team, user=admin, is_admin=True).exists()
+    assert TeamMembership.objects.filter(careteam=team, user=admin, is_admin=True).exists()
 
 
 def test_an_admin_makes_a_colleague_admin(browser_client, admin, colleague, team):
     browser_client(admin).post(
         f"/dashboard/team/{team.pk}/members/{colleague.pk}/admin/", {"is_admin": "1"}
     )
-    assert TeamMembership.objects.get(team=team, user=colleague).is_admin
+    assert TeamMembership.objects.get(careteam=team, user=colleague).is_admin
     # A non-admin cannot.
     other = ClinicianFactory(teams=[team])
     browser_client(other).post(
         f"/dashboard/team/{team.pk}/members/{other.pk}/admin/", {"is_admin": "1"}
     )
-    assert not TeamMembership.objects.get(team=team, user=other).is_admin
+    assert not TeamMembership.objects.get(careteam=team, user=other).is_admin
 
 
 @pytest.mark.parametrize("count", [1, 20])

@@ -68,3 +68,14 @@ def test_clinicians_may_not_use_it(api, clinician):
     response = api(clinician).get("/api/v1/me/export/")
     assert response.status_code == 403
     assert "detail" in response.json()
+
+
+def test_a_deceased_patients_record_says_so(api, clinician, patient):
+    from recovery import lifecycle
+
+    lifecycle.patient_discharge(patient=patient, by=clinician, reason="deceased")
+    body = api(clinician).get(f"/fhir/Patient/{patient.pk}/$everything").json()
+    fhir_patient = next(
+        e["resource"] for e in body["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+    assert fhir_patient["deceasedBoolean"] is True

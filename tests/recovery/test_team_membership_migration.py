@@ -42,8 +42,8 @@ def test_memberships_and_patients_survive_the_migrations():
         new = migrate(AFTER)
         Membership = new.get_model("recovery", "TeamMembership")
         rows = sorted(
-            (m.team.name, m.user.email, m.is_admin)
-            for m in Membership.objects.select_related("team", "user")
+            (m.careteam.name, m.user.email, m.is_admin)
+            for m in Membership.objects.select_related("careteam", "user")
         )
         assert rows == [
             ("North", "alice@clinic.test", True),
