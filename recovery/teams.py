@@ -14,6 +14,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -104,10 +105,6 @@ def team_settings_update(
 
 
 # --- Membership ----------------------------------------------------------------------------
-
-
-def membership_get(*, team: CareTeam, user: User) -> TeamMembership | None:
-    return TeamMembership.objects.filter(careteam=team, user=user).first()
 
 
 def _require_admin(*, team: CareTeam, user: User) -> None:
@@ -239,8 +236,6 @@ def invitation_accept(
 ) -> User:
     """Join the team. A new address gets a clinician account with this password; an existing
     clinician confirms with their own password (django.contrib.auth decides)."""
-    from django.contrib.auth import authenticate
-
     invitation = (
         TeamInvitation.objects.select_for_update()
         .filter(
