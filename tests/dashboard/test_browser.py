@@ -298,3 +298,6 @@ def test_a_clinician_discharges_with_a_confirmation_and_enrols_with_a_handout(
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator(".handout")).to_be_visible()
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, pages
