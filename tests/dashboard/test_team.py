@@ -328,3 +328,28 @@ def test_the_team_page_runs_a_constant_number_of_queries(
         response = client.get(f"/dashboard/team/{team.pk}/")
     assert response.status_code == 200
     assert response.content.decode().count('class="member"') == count + 1
+
+
+def test_a_settings_change_in_the_admin_is_kept_in_the_history(team, db):
+    from django.contrib.auth import get_user_model
+
+    superuser = get_user_model().objects.create_superuser(
+        email="root@clinic.test", password=PASSWORD
+    )
+    client = Client()
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/recovery/careteam/{team.pk}/change/",
+        {
+            "name": team.name,
+            "timezone": "UTC",
+            "rule_settings": '{"fever_threshold_c": 38.4}',
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    version = TeamSettingsVersion.objects.get()
+    assert (version.changed_by, version.new) == (superuser, {"rule:fever_threshold_c": 38.4})
