@@ -11,8 +11,10 @@ from django.db.models import (
     Case,
     Exists,
     IntegerField,
+    JSONField,
     OuterRef,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -21,7 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from caregivers.selectors import labels_of_entries
 from recovery import rules
-from recovery.choices import SEVERITIES_BY_RANK, SEVERITY_RANK, UNRESOLVED
+from recovery.choices import SEVERITIES_BY_RANK, SEVERITY_RANK, UNRESOLVED, PatientStatus
 from recovery.models import Alert, CheckIn, Patient, Procedure
 from recovery.selectors import alerts_for, patient_list_for, patient_rows_for
 from reminders.models import Reminder
@@ -50,9 +52,11 @@ def days_since_procedure(patient: Patient, *, today: date | None = None) -> int 
 # --- The patient list ----------------------------------------------------------------------
 
 
-def patient_page_rows_for(user: User, *, search: str = "") -> QuerySet[Patient]:
+def patient_page_rows_for(
+    user: User, *, search: str = "", status: str = PatientStatus.ACTIVE
+) -> QuerySet[Patient]:
     """The API's patient rows in risk order, plus the missed-check-ins flag: one query."""
-    return patient_rows_for(user, search=search, ordering="risk").annotate(
+    return patient_rows_for(user, search=search, ordering="risk", status=status).annotate(
         missed_checkins_open=_missed_checkins_open()
     )
 
@@ -90,6 +94,8 @@ WITH mine AS (
     FROM recovery_patient p
     JOIN recovery_careteam_clinicians tc ON tc.careteam_id = p.team_id AND tc.user_id = %(user)s
     JOIN recovery_patientsummary s ON s.patient_id = p.id
+    -- Discharged patients are out of the figures (their alerts stay in the inbox).
+    WHERE p.status = %(active)s
 ), dated AS (
     SELECT latest_performed_on, {today} AS today, {checkin_day} AS checkin_day FROM mine
 )
@@ -132,6 +138,7 @@ def dashboard_summary_for(user: User, *, now: datetime | None = None) -> Dashboa
         "now": connection.ops.adapt_datetimefield_value(now),
         "recovery_days": RECOVERY_DAYS,
         "missed_rule": MISSED_CHECKINS_RULE,
+        "active": PatientStatus.ACTIVE.value,
         **{status: status for status in UNRESOLVED},
     }
     with connection.cursor() as cursor:
@@ -157,13 +164,24 @@ def _severity_rank() -> Case:
     )
 
 
+def _trigger_values() -> dict:
+    """The values of the latest check-in that raised each alert (its card shows "pain 9/10,
+    38.6 °C"): columns of the same query, not a query per card."""
+    latest = CheckIn.objects.filter(alerts=OuterRef("pk")).order_by("-recorded_at")
+    return {
+        "trigger_pain": Subquery(latest.values("pain_score")[:1]),
+        "trigger_temperature": Subquery(latest.values("temperature_c")[:1]),
+        "trigger_symptoms": Subquery(latest.values("symptoms")[:1], output_field=JSONField()),
+    }
+
+
 def alert_inbox_for(user: User) -> QuerySet[Alert]:
     """Unresolved alerts of the caller's patients: most severe first, then newest."""
     return (
         alerts_for(user)
         .filter(status__in=UNRESOLVED)
         .select_related("patient", "acknowledged_by")
-        .annotate(severity_rank=_severity_rank())
+        .annotate(severity_rank=_severity_rank(), **_trigger_values())
         .order_by("-severity_rank", "-created_at", "-id")
     )
 
@@ -229,6 +247,7 @@ def patient_record_get(user: User, *, pk: int) -> PatientRecord:
         .filter(patient=patient)
         .select_related("acknowledged_by", "resolved_by")
         .annotate(
+            **_trigger_values(),
             severity_rank=_severity_rank(),
             unresolved=Case(
                 When(status__in=UNRESOLVED, then=Value(1)),
@@ -244,6 +263,8 @@ def patient_record_get(user: User, *, pk: int) -> PatientRecord:
     labels = labels_of_entries(patient, {checkin.entered_by_id for checkin in checkins})
     for checkin in checkins:
         checkin.entered_by_label = labels.get(checkin.entered_by_id, "")
+    for alert in alerts:
+        alert.patient = patient  # the cards read its time zone: no query per card
     return PatientRecord(
         patient=patient,
         procedures=list(patient.procedures.order_by("-performed_on", "-id")),

@@ -3,7 +3,7 @@ from django.urls import path, reverse_lazy
 
 from accounts import views as accounts_views
 
-from . import views
+from . import patient_views, team_views, views
 from .forms import ClinicianLoginForm
 
 app_name = "dashboard"
@@ -11,9 +11,33 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.patient_list, name="patients"),
     path("patients/<int:pk>/", views.patient_detail, name="patient"),
+    path("patients/new/", patient_views.patient_enrol, name="patient-enrol"),
+    path(
+        "patients/<int:pk>/enrollment-code/",
+        patient_views.enrollment_code_new,
+        name="patient-enrollment-code",
+    ),
+    path("patients/<int:pk>/procedures/new/", patient_views.procedure_new, name="procedure-new"),
+    path("procedures/<int:pk>/edit/", patient_views.procedure_edit, name="procedure-edit"),
+    path("patients/<int:pk>/discharge/", patient_views.patient_discharge, name="patient-discharge"),
     path("alerts/", views.alert_inbox, name="alerts"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert-resolve"),
+    path("team/", team_views.team_index, name="team-index"),
+    path("team/<int:pk>/", team_views.team_detail, name="team"),
+    path("team/<int:pk>/settings/", team_views.team_settings, name="team-settings"),
+    path("team/<int:pk>/invite/", team_views.team_invite, name="team-invite"),
+    path(
+        "team/<int:pk>/members/<int:user_id>/remove/",
+        team_views.team_member_remove,
+        name="team-member-remove",
+    ),
+    path(
+        "team/<int:pk>/members/<int:user_id>/admin/",
+        team_views.team_member_admin,
+        name="team-member-admin",
+    ),
+    path("invite/<str:token>/", team_views.invitation_accept, name="invitation-accept"),
     path(
         "login/",
         accounts_views.ClinicianLoginView.as_view(

@@ -25,6 +25,7 @@ from tracker import pipeline
 
 from . import charts, selectors
 from .forms import AlertResolveForm
+from .patient_forms import DischargeForm
 
 PAGE_SIZE = 50
 SEARCH_MAX_CHARS = 200
@@ -92,7 +93,10 @@ def page(request, template: str, context: dict, *, nav: str = "", status: int = 
 @clinician_required
 def patient_list(request):
     search = request.GET.get("search", "").strip()[:SEARCH_MAX_CHARS]
-    rows = selectors.patient_page_rows_for(request.user, search=search)
+    status = request.GET.get("status", "active")
+    if status not in recovery_selectors.PATIENT_STATUS_FILTERS:
+        status = "active"
+    rows = selectors.patient_page_rows_for(request.user, search=search, status=status)
     # get_page: a missing, malformed or too large page number shows a valid page, never a 500.
     patients = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for patient in patients:
@@ -109,6 +113,7 @@ def patient_list(request):
         {
             "patients": patients,
             "search": search,
+            "status": status,
             "summary": selectors.dashboard_summary_for(request.user),
         },
         nav="patients",
@@ -142,6 +147,7 @@ def patient_detail(request, pk: int):
                 fever_threshold_c=record.fever_threshold_c,
             ),
             "checkins_newest_first": list(reversed(record.checkins)),
+            "discharge_form": DischargeForm(),
         },
         nav="patients",
     )

@@ -125,6 +125,8 @@ def patient_resource(patient: Patient) -> FhirPatient:
         birthDate=patient.date_of_birth,
         telecom=[ContactPoint(system="email", value=patient.user.email, use="home")],
         managingOrganization=Reference(display=patient.team.name),
+        # A discharge for "deceased" (recovery/lifecycle.py); otherwise unknown, so absent.
+        deceasedBoolean=True if patient.discharge_reason == "deceased" else None,
     )
 
 

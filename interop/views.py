@@ -21,7 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recovery.permissions import IsClinician
+from recovery.permissions import IsClinician, IsPatient
 from tracker.exceptions import exception_handler as api_exception_handler
 
 from . import bundle, selectors
@@ -158,6 +158,32 @@ class PatientEverythingView(FhirView):
         record = selectors.patient_record_get(user=request.user, patient_id=int(pk), since=since)
         self_url = f"{settings.SITE_URL}{request.get_full_path()}"
         return Response(bundle.everything_bundle(record, self_url=self_url))
+
+
+class MeExportView(FhirView):
+    """GET /api/v1/me/export/: the patient's own copy of their whole record (right of
+    access), the same Bundle a clinician's $everything gives.
+
+    Not written to the access log: that log tells the patient who else looked at their record
+    (the audit middleware leaves out a patient's own reads everywhere)."""
+
+    permission_classes = [IsPatient]
+
+    def get_exception_handler(self):
+        # A path of the API, with the API's error bodies ({"detail": ...}).
+        return api_exception_handler
+
+    @extend_schema(
+        operation_id="me_export",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="FHIR R4 Bundle")},
+    )
+    def get(self, request):
+        patient_id = request.user.patient.pk
+        record = selectors.patient_record_get(user=request.user, patient_id=patient_id, since=None)
+        self_url = f"{settings.SITE_URL}{request.get_full_path()}"
+        response = Response(bundle.everything_bundle(record, self_url=self_url))
+        response["Content-Disposition"] = 'attachment; filename="my-recovery-record.json"'
+        return response
 
 
 class CodeSystemView(FhirView):

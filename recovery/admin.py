@@ -2,7 +2,15 @@ from django import forms
 from django.contrib import admin
 
 from . import rules
-from .models import Alert, CareTeam, CheckIn, Patient, Procedure
+from .models import (
+    Alert,
+    CareTeam,
+    CheckIn,
+    Patient,
+    Procedure,
+    TeamMembership,
+    TeamSettingsVersion,
+)
 
 
 def _settings_help() -> str:
@@ -20,16 +28,39 @@ def _settings_help() -> str:
 class CareTeamForm(forms.ModelForm):
     class Meta:
         model = CareTeam
-        fields = ["name", "timezone", "clinicians", "rule_settings"]
+        fields = ["name", "timezone", "rule_settings"]
         # The values are checked by CareTeam.clean(), which the admin form runs on save.
         help_texts = {"rule_settings": _settings_help()}
+
+
+class TeamMembershipInline(admin.TabularInline):
+    model = TeamMembership
+    raw_id_fields = ("user",)
+    extra = 0
 
 
 @admin.register(CareTeam)
 class CareTeamAdmin(admin.ModelAdmin):
     form = CareTeamForm
     list_display = ("name", "timezone")
-    filter_horizontal = ("clinicians",)
+    inlines = [TeamMembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        """A change of settings made here is kept in the team's history too."""
+        from .teams import team_snapshot
+
+        before = team_snapshot(CareTeam.objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        after = team_snapshot(obj)
+        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        if change and changed:
+            TeamSettingsVersion.objects.create(
+                team=obj,
+                changed_by=request.user,
+                old={k: before[k] for k in changed if k in before},
+                new={k: after[k] for k in changed if k in after},
+            )
+
     search_fields = ("name",)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from notifications.services import alerts_notify
 
 from . import rules
-from .choices import UNRESOLVED
+from .choices import UNRESOLVED, PatientStatus
 from .models import Alert, CareTeam, CheckIn, Patient, PatientSummary, Procedure
 
 
@@ -164,7 +164,8 @@ def missed_checkins_evaluate(*, now: datetime | None = None) -> MissedCheckinsRe
     earliest = now.date() - timedelta(days=int(longest) + 2)
     candidates = list(
         Patient.objects.annotate(latest_performed_on=F("summary__latest_performed_on"))
-        .filter(latest_performed_on__gte=earliest)
+        # Discharged patients are no longer followed up: no missed check-ins to count.
+        .filter(latest_performed_on__gte=earliest, status=PatientStatus.ACTIVE)
         .select_related("team")
         .order_by("pk")
     )

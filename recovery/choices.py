@@ -56,3 +56,16 @@ class AlertStatus(models.TextChoices):
 
 
 UNRESOLVED = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+
+
+class PatientStatus(models.TextChoices):
+    ACTIVE = "active"
+    DISCHARGED = "discharged"
+
+
+class DischargeReason(models.TextChoices):
+    RECOVERED = "recovered"
+    TRANSFERRED = "transferred"
+    WITHDREW = "withdrew"
+    DECEASED = "deceased"
+    OTHER = "other"

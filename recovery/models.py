@@ -15,6 +15,8 @@ from .choices import (
     VERTEBRAL_LEVELS,
     AlertStatus,
     Cause,
+    DischargeReason,
+    PatientStatus,
     ProcedureType,
     Severity,
 )
@@ -40,7 +42,11 @@ class CareTeam(models.Model):
     name = models.CharField(max_length=200, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     clinicians = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="care_teams", blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="care_teams",
+        blank=True,
+        through="TeamMembership",
+        through_fields=("careteam", "user"),
     )
     # Overrides of the warning-sign and notification defaults in recovery/rules.py, keyed by
     # setting name (rules.SETTING_SPECS lists the names and the values each may take).
@@ -65,6 +71,84 @@ class CareTeam(models.Model):
             raise ValidationError({"rule_settings": errors})
 
 
+class TeamMembership(models.Model):
+    """A clinician on a care team. Admins run the team: they invite and remove clinicians and
+    edit its settings (dashboard/team pages). Not a role: /api/v1/me/ keeps "clinician".
+
+    The table is the one Django made for the plain many-to-many (migration
+    0007_team_membership kept its rows), hence its name and its columns, which the dashboard's
+    hand-written summary SQL joins on.
+    """
+
+    # "careteam", as Django named it for the plain many-to-many: code that used its through
+    # model (notifications, bench) keeps working unchanged.
+    careteam = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
+    )
+    is_admin = models.BooleanField(default=False)
+    added_at = models.DateTimeField(default=now)
+
+    class Meta:
+        db_table = "recovery_careteam_clinicians"
+        # As Django declared it for the plain many-to-many, so the database keeps its index.
+        unique_together = [("careteam", "user")]
+
+    def __str__(self) -> str:
+        return f"Membership {self.careteam_id}/{self.user_id}"
+
+
+class TeamSettingsVersion(models.Model):
+    """One change of a team's settings: who made it, when, and the values before and after
+    (the changed keys only; a rule setting missing from a side is the protocol's default)."""
+
+    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="settings_versions")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=now)
+    old = models.JSONField(default=dict)
+    new = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"Settings version {self.pk} of team {self.team_id}"
+
+    @property
+    def changes(self) -> list[dict]:
+        """Each changed value, before and after; a rule setting absent from one side was the
+        protocol's default there (keys "rule:<name>" are rule settings)."""
+        return [
+            {
+                "name": key.removeprefix("rule:"),
+                "old": self.old.get(key, "default"),
+                "new": self.new.get(key, "default"),
+            }
+            for key in sorted(self.old.keys() | self.new.keys())
+        ]
+
+
+class TeamInvitation(models.Model):
+    """An admin asked a clinician by email to join the team: a single-use link, stored only
+    as a keyed hash of its token (recovery/teams.py)."""
+
+    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} to team {self.team_id}"
+
+
 class Patient(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patient"
@@ -78,13 +162,25 @@ class Patient(models.Model):
     has_osteoporosis = models.BooleanField(default=False)
     enrolled_at = models.DateTimeField(default=now)
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
+    # The end of follow-up (recovery/lifecycle.py). A new procedure makes the patient active.
+    status = models.CharField(
+        max_length=12, choices=PatientStatus.choices, default=PatientStatus.ACTIVE
+    )
+    discharged_at = models.DateTimeField(null=True, blank=True)
+    discharge_reason = models.CharField(
+        max_length=20, choices=DischargeReason.choices, blank=True, default=""
+    )
+    discharge_note = models.TextField(blank=True, default="", max_length=2000)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=Q(reminder_hour__gte=0) & Q(reminder_hour__lte=23),
                 name="patient_reminder_hour_range",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PatientStatus.values), name="patient_status_valid"
+            ),
         ]
         indexes = [models.Index(fields=["team", "last_name", "first_name"])]
 
@@ -101,6 +197,10 @@ class Patient(models.Model):
 
     def local_today(self) -> date:
         return timezone.now().astimezone(self.tz).date()
+
+    @property
+    def is_discharged(self) -> bool:
+        return self.status == PatientStatus.DISCHARGED
 
 
 class PatientSummary(models.Model):

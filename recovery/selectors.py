@@ -10,13 +10,25 @@ from django.db.models import (
 
 from accounts.models import User
 
-from .models import Alert, CareTeam, CheckIn, Patient, Procedure
+from .choices import PatientStatus
+from .models import Alert, CareTeam, CheckIn, Patient, Procedure, TeamMembership
 
 
 def teams_for(user: User) -> QuerySet[CareTeam]:
     if not user.is_authenticated or not user.is_clinician:
         return CareTeam.objects.none()
     return CareTeam.objects.filter(clinicians=user)
+
+
+def team_membership_get(user: User, *, team_id: int) -> TeamMembership | None:
+    """The caller's membership of a team, or None (then the team is not theirs to see)."""
+    if not user.is_authenticated or not user.is_clinician:
+        return None
+    return (
+        TeamMembership.objects.select_related("careteam")
+        .filter(careteam_id=team_id, user=user)
+        .first()
+    )
 
 
 def patients_for(user: User) -> QuerySet[Patient]:
@@ -82,10 +94,23 @@ PATIENT_ORDERINGS = {
 }
 
 
-def patient_rows_for(user: User, *, search: str = "", ordering: str = "risk") -> QuerySet[Patient]:
+# ?status= of a patient list: discharged patients are left out unless asked for.
+PATIENT_STATUS_FILTERS = {
+    PatientStatus.ACTIVE.value: [PatientStatus.ACTIVE],
+    PatientStatus.DISCHARGED.value: [PatientStatus.DISCHARGED],
+    "all": None,
+}
+
+
+def patient_rows_for(
+    user: User, *, search: str = "", ordering: str = "risk", status: str = PatientStatus.ACTIVE
+) -> QuerySet[Patient]:
     """patient_list_for, searched by name or email and ordered: the API list and the dashboard
     both read patients through here so they agree on who comes first."""
     queryset = patient_list_for(user)
+    statuses = PATIENT_STATUS_FILTERS[status]
+    if statuses is not None:
+        queryset = queryset.filter(status__in=statuses)
     # At most five words, so a pasted paragraph cannot build a query with hundreds of LIKEs.
     for word in search.split()[:5]:
         queryset = queryset.filter(

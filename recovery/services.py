@@ -17,9 +17,9 @@ from outbox.services import email_queue
 from reminders import services as reminders
 from tracker.exceptions import Conflict, DomainError
 
-from . import alerts, codes, rules
+from . import alerts, codes, lifecycle, rules
 from .choices import SEVERITY_RANK, AlertStatus
-from .models import Alert, CareTeam, CheckIn, EnrollmentCode, Patient, Procedure
+from .models import Alert, CareTeam, CheckIn, EnrollmentCode, Patient, Procedure, TeamMembership
 from .rules import guidance_for
 
 
@@ -56,7 +56,8 @@ def clinician_create_or_update(
     user.save()
     # A new password for an existing account ends its sessions and tokens too.
     account_password_set(user=user, password=password, validate=False)
-    team.clinicians.add(user)
+    # The clinician who sets a team up runs it (and may invite the others).
+    TeamMembership.objects.update_or_create(careteam=team, user=user, defaults={"is_admin": True})
     return user
 
 
@@ -172,6 +173,8 @@ def patient_update(*, patient: Patient, data: dict) -> Patient:
 @transaction.atomic
 def procedure_record(*, patient: Patient, data: dict) -> Procedure:
     procedure = Procedure.objects.create(patient=patient, **data)
+    # A new procedure starts follow-up again (API.md "the patient's life cycle").
+    lifecycle.patient_reactivate(patient=patient)
     reminders.plan_build(procedure=procedure)
     return procedure
 

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from interop import views as interop_views
+
 from .api import auth, views
 
 urlpatterns = [
@@ -15,6 +17,12 @@ urlpatterns = [
         views.EnrollmentCodeView.as_view(),
         name="patient-enrollment-code",
     ),
+    path(
+        "patients/<int:pk>/discharge/",
+        views.PatientDischargeView.as_view(),
+        name="patient-discharge",
+    ),
+    path("me/export/", interop_views.MeExportView.as_view(), name="me-export"),
     path(
         "patients/<int:pk>/procedures/",
         views.PatientProceduresView.as_view(),

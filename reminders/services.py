@@ -55,6 +55,7 @@ REASON_SUPERSEDED = "A newer procedure replaced this plan."
 REASON_REPLANNED = "No longer in the plan after a change to the procedure or the patient."
 REASON_CHECKED_IN = "The patient had already checked in that day."
 REASON_OPTED_OUT = "The patient opted out of these reminder emails."
+REASON_DISCHARGED = "The patient was discharged ({reason})."
 
 
 def late_limit() -> timedelta:
@@ -200,8 +201,15 @@ def plan_sync(*, patient: Patient) -> None:
     """
     # Serialise re-plans of one patient (two PATCHes at once would otherwise both insert).
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
-    patient.refresh_from_db(fields=["timezone", "reminder_hour", "has_osteoporosis"])
+    patient.refresh_from_db(
+        fields=["timezone", "reminder_hour", "has_osteoporosis", "status", "discharge_reason"]
+    )
     now = timezone.now()
+    if patient.is_discharged:
+        # Follow-up has ended: no re-plan brings a reminder back (a new procedure makes the
+        # patient active first, recovery.lifecycle).
+        reminders_cancel_for_discharge(patient=patient, reason=patient.discharge_reason)
+        return
     current = latest_procedure(patient)
     older = Reminder.objects.filter(patient=patient, status=Status.SCHEDULED, sending_at=None)
     if current is not None:
@@ -210,6 +218,19 @@ def plan_sync(*, patient: Patient) -> None:
     if current is not None:
         current.patient = patient
         _plan_apply(procedure=current, now=now)
+
+
+def reminders_cancel_for_discharge(*, patient: Patient, reason: str) -> int:
+    """Cancel every unsent reminder of the patient, saying why. Rows a send task holds right
+    now (sending_at set) are already at the SMTP server and finish; a task handed a row that
+    is cancelled here finds it no longer scheduled and sends nothing. Returns rows cancelled."""
+    unsent = Reminder.objects.filter(patient=patient, status=Status.SCHEDULED, sending_at=None)
+    return unsent.update(
+        status=Status.CANCELLED,
+        reason=REASON_DISCHARGED.format(reason=reason),
+        claimed_at=None,
+        updated_at=timezone.now(),
+    )
 
 
 def plan_build(*, procedure: Procedure) -> None:

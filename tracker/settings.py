@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
 
 # Enrollment codes: single use, valid this long, stored only as a keyed hash.
 ENROLLMENT_CODE_DAYS = 14
+# Invitations to join a care team (recovery/teams.py): single use, valid this many days.
+TEAM_INVITATION_DAYS = env.int("TEAM_INVITATION_DAYS", default=7)
 
 # Logs: JSON lines with a request id (tracker/logging.py); LOG_FORMAT=text for a terminal.
 LOGGING = logging_config(
@@ -324,6 +326,13 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ReminderKindEnum": "reminders.plan.Kind",
     "ReminderStatusEnum": "reminders.models.Reminder.Status",
 }
+# A patient's status (and the discharge reason) beside the alert's and the reminder's.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "PatientStatusEnum": "recovery.choices.PatientStatus",
+        "DischargeReasonEnum": "recovery.choices.DischargeReason",
+    }
+)
 # Reminders (reminders/): how often beat wakes the dispatcher, how long a handed-out reminder
 # may stay unfinished before it is handed out again (longer than CELERY_TASK_TIME_LIMIT, so a
 # live send is never doubled), SMTP retries, and how late a reminder may still go out.

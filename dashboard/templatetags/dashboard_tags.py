@@ -37,3 +37,22 @@ def display(obj, name: str) -> str:
     method = getattr(obj, f"get_{name}_display", None)
     value = method() if callable(method) else getattr(obj, name, "")
     return code_label(value)
+
+
+@register.filter
+def alert_values(alert) -> list[str]:
+    """What raised the alert, in the clinician's words: the values of its latest check-in
+    (dashboard.selectors annotates them) and the team's threshold it was judged by."""
+    values = []
+    if getattr(alert, "trigger_pain", None) is not None:
+        values.append(f"pain {alert.trigger_pain}/10")
+    temperature = getattr(alert, "trigger_temperature", None)
+    if temperature is not None:
+        values.append(f"{temperature:.1f} °C")
+    values.extend(code_label(code) for code in getattr(alert, "trigger_symptoms", None) or [])
+    parameters = alert.parameters or {}
+    if "fever_threshold_c" in parameters:
+        values.append(f"fever from {parameters['fever_threshold_c']:g} °C")
+    if alert.rule == "missed_checkins" and alert.missed_through:
+        values.append(f"no check-in through {alert.missed_through:%d %b}")
+    return values

@@ -12,6 +12,7 @@ from recovery.choices import (
     SEVERITY_RANK,
     VERTEBRAL_LEVELS,
     Cause,
+    DischargeReason,
     ProcedureType,
     Severity,
     Symptom,
@@ -88,6 +89,10 @@ class PatientSerializer(serializers.ModelSerializer):
             "latest_pain_score",
             "last_checkin_at",
             "open_alerts",
+            "status",
+            "discharged_at",
+            "discharge_reason",
+            "discharge_note",
         ]
 
     def get_days_since_procedure(self, patient) -> int | None:
@@ -132,6 +137,12 @@ class PatientSerializer(serializers.ModelSerializer):
             if patient.last_checkin_at is None
             else fields["last_checkin_at"].to_representation(patient.last_checkin_at),
             "open_alerts": self.get_open_alerts(patient),
+            "status": patient.status,
+            "discharged_at": None
+            if patient.discharged_at is None
+            else fields["discharged_at"].to_representation(patient.discharged_at),
+            "discharge_reason": patient.discharge_reason,
+            "discharge_note": patient.discharge_note,
         }
 
 
@@ -193,6 +204,11 @@ class PatientPatchSerializer(PatientInputSerializer):
         for f in self.fields.values():
             f.required = False
             f.default = serializers.empty
+
+
+class PatientDischargeSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=DischargeReason.choices)
+    note = StrictCharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
 # --- Procedures ----------------------------------------------------------------------------

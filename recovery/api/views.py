@@ -12,7 +12,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 
 from accounts.models import User
 from accounts.tokens import RefreshToken, user_id_of
-from recovery import selectors, services
+from recovery import lifecycle, selectors, services
 from recovery.api.errors import email_taken_is_a_field_error, weak_password_is_a_field_error
 from recovery.models import CheckIn, Procedure
 from recovery.permissions import (
@@ -104,6 +104,7 @@ class LogoutView(APIView):
 # --- Patients ------------------------------------------------------------------------------
 
 ORDERINGS = selectors.PATIENT_ORDERINGS
+STATUSES = selectors.PATIENT_STATUS_FILTERS
 
 
 def patient_rows(request):
@@ -111,8 +112,14 @@ def patient_rows(request):
     ordering = request.query_params.get("ordering", "risk")
     if ordering not in ORDERINGS:
         raise ValidationError({"ordering": [f"Choose one of: {', '.join(ORDERINGS)}."]})
+    status = request.query_params.get("status", "active")
+    if status not in STATUSES:
+        raise ValidationError({"status": [f"Choose one of: {', '.join(STATUSES)}."]})
     return selectors.patient_rows_for(
-        request.user, search=request.query_params.get("search", "").strip(), ordering=ordering
+        request.user,
+        search=request.query_params.get("search", "").strip(),
+        ordering=ordering,
+        status=status,
     )
 
 
@@ -169,6 +176,12 @@ class PatientListCreateView(generics.ListCreateAPIView):
         parameters=[
             OpenApiParameter("search", str),
             OpenApiParameter("ordering", str, enum=list(ORDERINGS)),
+            OpenApiParameter(
+                "status",
+                str,
+                enum=list(STATUSES),
+                description="active (the default), discharged or all",
+            ),
         ]
     )
     def get(self, request, *args, **kwargs):
@@ -222,6 +235,24 @@ class EnrollmentCodeView(APIView):
         row = selectors.patient_list_for(request.user).get(pk=patient.pk)
         row.enrollment_code = code
         return Response(s.PatientCreatedSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class PatientDischargeView(APIView):
+    """POST /api/v1/patients/{id}/discharge/: the end of follow-up (recovery/lifecycle.py)."""
+
+    permission_classes = [IsClinician]
+
+    @extend_schema(
+        request=s.PatientDischargeSerializer,
+        responses={200: s.PatientSerializer, 409: OpenApiResponse(description="Already.")},
+    )
+    def post(self, request, pk):
+        patient = scoped_patient(request, pk)
+        data = s.PatientDischargeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lifecycle.patient_discharge(patient=patient, by=request.user, **data.validated_data)
+        row = selectors.patient_list_for(request.user).get(pk=patient.pk)
+        return Response(s.PatientSerializer(row).data)
 
 
 # --- Procedures ----------------------------------------------------------------------------

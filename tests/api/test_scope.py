@@ -52,6 +52,13 @@ MATRIX = [
         [401, 403, 403, 200, 404],
     ),
     ("post", "/api/v1/patients/{patient}/enrollment-code/", None, [401, 403, 403, 201, 404]),
+    (
+        "post",
+        "/api/v1/patients/{patient}/discharge/",
+        lambda: {"reason": "recovered"},
+        [401, 403, 403, 200, 404],
+    ),
+    ("get", "/api/v1/me/export/", None, [401, 200, 200, 403, 403]),
     ("get", "/api/v1/patients/{patient}/procedures/", None, [401, 403, 403, 200, 404]),
     ("post", "/api/v1/patients/{patient}/procedures/", procedure_body, [401, 403, 403, 201, 404]),
     ("get", "/api/v1/patients/{patient}/checkins/", None, [401, 403, 403, 200, 404]),

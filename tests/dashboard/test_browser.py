@@ -3,6 +3,7 @@
 Set DASHBOARD_SCREENSHOT=docs/dashboard-patient.png to refresh the README's screenshot."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -148,6 +149,9 @@ def test_a_clinician_works_through_the_dashboard(page, live_server, clinician, w
     expect(fever.locator(".status")).to_have_text("acknowledged")
     expect(fever.get_by_role("button", name="Acknowledge")).to_have_count(0)
 
+    # The resolve form opens on demand (a <details>), not on every card.
+    expect(fever.get_by_label("Resolution note")).to_be_hidden()
+    fever.get_by_text("Resolve…").click()
     fever.get_by_label("Resolution note").fill("Phoned Una: paracetamol, seen in clinic today.")
     fever.get_by_role("button", name="Resolve").click()
     expect(page.get_by_role("status")).to_contain_text("resolved")
@@ -238,3 +242,62 @@ def test_a_patient_sees_the_403_page(page, live_server, patient):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("This sign-in is for care teams")
+
+
+def test_the_patient_page_fits_a_phone_without_sideways_scrolling(
+    page, live_server, clinician, ward, tmp_path
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    una = ward["una"]
+    sign_in(page, live_server, path=f"/dashboard/patients/{una.pk}/")
+    expect(page.locator("svg#pain-chart")).to_be_visible()
+    # Open every <details> (the discharge and new-code confirmations, the plan) as well.
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    screenshot = tmp_path / "patient-390.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for path in [
+        f"/dashboard/patients/{una.pk}/",
+        "/dashboard/alerts/",
+        "/dashboard/patients/new/",
+        f"/dashboard/patients/{una.pk}/procedures/new/",
+        f"/dashboard/team/{una.team_id}/",
+    ]:
+        page.goto(live_server.url + path)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+
+
+def test_a_clinician_discharges_with_a_confirmation_and_enrols_with_a_handout(
+    page, live_server, clinician, ward
+):
+    calm = ward["calm"]
+    sign_in(page, live_server, path=f"/dashboard/patients/{calm.pk}/")
+    discharge = page.locator("details#discharge")
+    expect(discharge.get_by_role("button", name="Discharge Cara Calm")).to_be_hidden()
+    discharge.get_by_text("Discharge…").click()
+    discharge.get_by_label("Recovered").check()
+    discharge.get_by_label("Note").fill("Pain free, back to walking.")
+    discharge.get_by_role("button", name="Discharge Cara Calm").click()
+    expect(page.get_by_role("status").first).to_contain_text("is discharged")
+    expect(page.locator("#discharged")).to_contain_text("Pain free, back to walking.")
+
+    page.goto(live_server.url + "/dashboard/patients/new/")
+    page.get_by_label("First name").fill("Nina")
+    page.get_by_label("Last name").fill("New")
+    page.get_by_label("Email").fill("nina@patient.test")
+    page.get_by_label("Date of birth").fill("1948-02-03")
+    page.get_by_label("Timezone").select_option("Europe/London")
+    page.get_by_role("button", name="Enrol").click()
+    expect(page.locator(".handout-code")).to_have_text(
+        re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
+    )
+    expect(page.locator(".handout-qr svg")).to_be_visible()
+    # Printed, the handout is all there is.
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".handout")).to_be_visible()
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, pages

@@ -1,0 +1,164 @@
+"""Dashboard pages for the clinician tasks the API offers: enrol a patient (with the code's
+printable handout), record and edit a procedure, issue a new enrollment code, discharge.
+
+Each page reads through the scoped selectors (another team's patient is a 404), validates
+with the API's own serializers (dashboard/patient_forms.py), writes through the same
+services as the API, and records the change in the audit trail.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.exceptions import ValidationError as ApiValidationError
+
+from audit.services import access_record
+from recovery import lifecycle, services
+from recovery import selectors as recovery_selectors
+from recovery.api.errors import email_taken_is_a_field_error
+
+from . import handout
+from .patient_forms import DischargeForm, EnrolForm, ProcedureForm
+from .views import clinician_required, page
+
+
+def _patient(request, pk: int):
+    return get_object_or_404(
+        recovery_selectors.patients_for(request.user).select_related("team", "user"), pk=pk
+    )
+
+
+def _changed(request, patient, action: str) -> None:
+    access_record(actor=request.user, patient_ids=[patient.pk], action=action, request=request)
+
+
+def _handout(request, patient, code: str, *, status: int = 200):
+    """The code, shown once: this answer is the only place it can be read again."""
+    url = handout.activation_url(code)
+    response = page(
+        request,
+        "dashboard/handout.html",
+        {
+            "patient": patient,
+            "code": code,
+            "activation_url": url,
+            "qr": handout.qr_svg(url),
+            "days": settings.ENROLLMENT_CODE_DAYS,
+        },
+        nav="patients",
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def patient_enrol(request):
+    teams = recovery_selectors.teams_for(request.user)
+    form = EnrolForm(
+        request.POST if request.method == "POST" else None, teams=teams, context={"teams": teams}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.validated_data)
+        try:
+            with email_taken_is_a_field_error(data["email"]):
+                patient, code = services.patient_enroll(team=data.pop("team"), data=data)
+        except ApiValidationError as exc:
+            form.add_error("email", exc.detail["email"])
+        else:
+            _changed(request, patient, "dashboard-patient-enrol")
+            return _handout(request, patient, code, status=201)
+    status = 400 if request.method == "POST" else 200
+    return page(request, "dashboard/enrol.html", {"form": form}, nav="patients", status=status)
+
+
+@never_cache
+@require_POST
+@clinician_required
+def enrollment_code_new(request, pk: int):
+    patient = _patient(request, pk)
+    code = services.enrollment_code_issue(patient=patient)
+    _changed(request, patient, "dashboard-enrollment-code")
+    return _handout(request, patient, code, status=201)
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def procedure_new(request, pk: int):
+    patient = _patient(request, pk)
+    form = ProcedureForm(
+        request.POST if request.method == "POST" else None, context={"patient": patient}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.procedure_record(patient=patient, data=form.validated_data)
+        _changed(request, patient, "dashboard-procedure-record")
+        messages.success(request, "Procedure recorded; the reminder plan follows it.")
+        return redirect("dashboard:patient", patient.pk)
+    status = 400 if request.method == "POST" else 200
+    return page(
+        request,
+        "dashboard/procedure_form.html",
+        {"form": form, "patient": patient, "procedure": None},
+        nav="patients",
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def procedure_edit(request, pk: int):
+    procedure = get_object_or_404(recovery_selectors.procedures_for(request.user), pk=pk)
+    patient = procedure.patient
+    form = ProcedureForm(
+        request.POST if request.method == "POST" else None,
+        context={"patient": patient},
+        instance=procedure,
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.validated_data:
+            services.procedure_update(procedure=procedure, data=form.validated_data)
+            _changed(request, patient, "dashboard-procedure-edit")
+            messages.success(request, "Procedure saved.")
+        else:
+            messages.info(request, "Nothing changed.")
+        return redirect("dashboard:patient", patient.pk)
+    status = 400 if request.method == "POST" else 200
+    return page(
+        request,
+        "dashboard/procedure_form.html",
+        {"form": form, "patient": patient, "procedure": procedure},
+        nav="patients",
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def patient_discharge(request, pk: int):
+    """GET: the confirmation page. POST: discharge (the patient page's <details> form posts
+    here too; a bad value comes back to this page with the error beside the field)."""
+    patient = _patient(request, pk)
+    if patient.is_discharged and request.method == "GET":
+        messages.info(request, "This patient is already discharged.")
+        return redirect("dashboard:patient", patient.pk)
+    form = DischargeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.patient_discharge(patient=patient, by=request.user, **form.cleaned_data)
+        except lifecycle.AlreadyDischarged as exc:
+            messages.error(request, exc.detail)
+        else:
+            _changed(request, patient, "dashboard-patient-discharge")
+            messages.success(request, f"{patient.first_name} {patient.last_name} is discharged.")
+        return redirect("dashboard:patient", patient.pk)
+    status = 400 if request.method == "POST" else 200
+    return page(
+        request,
+        "dashboard/discharge.html",
+        {"form": form, "patient": patient},
+        nav="patients",
+        status=status,
+    )

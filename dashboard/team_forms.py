@@ -1,0 +1,92 @@
+"""Forms of the team pages (dashboard/team_views.py)."""
+
+from django import forms
+
+from recovery import rules
+from recovery.models import CareTeam
+from recovery.teams import TEAM_FIELDS
+
+SETTING_LABELS = {
+    "fever_threshold_c": "Fever threshold (°C)",
+    "worsening_jump_points": "Worsening pain: rise in points",
+    "worsening_lookback_days": "Worsening pain: look back (days)",
+    "worsening_baseline_after_hours": "Worsening pain: baseline from (hours after procedure)",
+    "no_relief_start_hours": "No relief: from (hours after procedure)",
+    "no_relief_end_days": "No relief: until (days after procedure)",
+    "no_relief_max_fraction": "No relief: pain at least this fraction of before (0–1)",
+    "new_fracture_pain_at_least": "New fracture: pain at least",
+    "new_fracture_prior_low_at_most": "New fracture: earlier low at most",
+    "new_fracture_lookback_days": "New fracture: look back (days)",
+    "missed_checkins_window_days": "Missed check-ins: first days followed",
+    "missed_checkins_consecutive_days": "Missed check-ins: days in a row",
+    "emergency_repeat_minutes": "Emergency email: re-send after (minutes)",
+    "urgent_repeat_minutes": "Urgent email: re-send after (minutes)",
+    "repeat_max": "Re-sends at most",
+    "digest_hour": "Daily digest hour (team's time zone)",
+}
+
+
+class TeamDetailsForm(forms.ModelForm):
+    """The team's own fields. recovery.teams.TEAM_FIELDS names them: a new CareTeam field
+    (the team's phone and emergency number) is added there and here and nowhere else."""
+
+    class Meta:
+        model = CareTeam
+        fields = list(TEAM_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].help_text = "IANA name, e.g. America/Chicago (the digest hour)."
+
+
+class TeamSettingsForm(forms.Form):
+    """One field per rule and notification setting (recovery.rules.SETTING_SPECS). Empty means
+    the protocol's default; a value outside the setting's range is an error beside it."""
+
+    def __init__(self, *args, team: CareTeam, **kwargs):
+        initial = dict(team.rule_settings or {})
+        super().__init__(*args, initial=initial, **kwargs)
+        defaults = {**rules.DEFAULTS, **rules.NOTIFICATION_DEFAULTS}
+        for name, spec in rules.SETTING_SPECS.items():
+            field_class = forms.IntegerField if spec.integer else forms.FloatField
+            field = field_class(
+                required=False,
+                min_value=spec.minimum,
+                max_value=spec.maximum,
+                label=SETTING_LABELS.get(name, name),
+                help_text=f"Default {defaults[name]:g}; {spec.minimum:g} to {spec.maximum:g}.",
+            )
+            field.widget.attrs["placeholder"] = f"{defaults[name]:g}"
+            if not spec.integer:
+                field.widget.attrs["step"] = "any"
+            self.fields[name] = field
+
+    def clean(self):
+        data = super().clean()
+        overrides = {name: value for name, value in data.items() if value is not None}
+        # The model's own check, so the form and CareTeam.clean() can never disagree.
+        for error in rules.settings_errors(overrides):
+            self.add_error(None, error)
+        self.overrides = overrides
+        return data
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(max_length=254, label="Email of the clinician to invite")
+
+
+class InvitationAcceptForm(forms.Form):
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+
+    def __init__(self, *args, existing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if existing:
+            del self.fields["first_name"], self.fields["last_name"]
+            self.fields["password"].label = "Your password"
+            self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        else:
+            self.fields["password"].label = "Choose a password"

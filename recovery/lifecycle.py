@@ -1,0 +1,80 @@
+"""The patient's life cycle: discharge (the end of follow-up) and re-activation.
+
+A discharged patient keeps everything that keeps them safe: they can still sign in and check
+in, the warning-sign rules still run on their check-ins and their alerts stay in the inbox.
+What stops is what follow-up sends and counts: reminders, the missed_checkins rule, and their
+place in the patient list and the dashboard's figures (recovery.selectors,
+dashboard.selectors). "deceased" also stops, at once, every message still waiting to go to
+the patient.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from outbox.models import OutgoingEmail
+from reminders import services as reminders
+from tracker.exceptions import Conflict
+
+from .choices import DischargeReason, PatientStatus
+from .models import Patient
+
+
+class AlreadyDischarged(Conflict):
+    default_detail = "This patient is already discharged."
+
+
+REASON_DECEASED = "The patient died: no more messages to them."
+
+
+@transaction.atomic
+def patient_discharge(*, patient: Patient, by: User | None, reason: str, note: str = "") -> Patient:
+    """End the patient's follow-up, in one transaction. A second discharge is a conflict."""
+    # The patient row's lock serialises this with a re-plan (reminders.plan_sync takes it too)
+    # and with a second discharge of the same patient.
+    locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    if locked.status == PatientStatus.DISCHARGED:
+        raise AlreadyDischarged()
+    locked.status = PatientStatus.DISCHARGED
+    locked.discharged_at = timezone.now()
+    locked.discharge_reason = reason
+    locked.discharge_note = note
+    locked.save(update_fields=["status", "discharged_at", "discharge_reason", "discharge_note"])
+    reminders.reminders_cancel_for_discharge(patient=locked, reason=reason)
+    if reason == DischargeReason.DECEASED:
+        messages_stop(patient=locked)
+    for name in ("status", "discharged_at", "discharge_reason", "discharge_note"):
+        setattr(patient, name, getattr(locked, name))
+    return patient
+
+
+def messages_stop(*, patient: Patient) -> int:
+    """Stop every message waiting to go to the patient and to those who receive copies of
+    theirs, at once. Returns how many queued emails were cancelled.
+
+    The one place for it: caregivers' copies (issue 15's caregivers) belong here too.
+    Reminders are cancelled by the discharge itself; alerts go to the care team, not to the
+    patient, and are not messages to stop.
+    """
+    now = timezone.now()
+    addresses = [patient.user.email]
+    queued = OutgoingEmail.objects.filter(to__in=addresses, status=OutgoingEmail.Status.QUEUED)
+    return queued.update(
+        status=OutgoingEmail.Status.CANCELLED, last_error=REASON_DECEASED, next_attempt_at=now
+    )
+
+
+def patient_reactivate(*, patient: Patient) -> bool:
+    """A new procedure starts follow-up again: the patient is active. Returns whether they
+    were discharged. Call inside the transaction that records the procedure, before its plan
+    is built."""
+    changed = Patient.objects.filter(pk=patient.pk, status=PatientStatus.DISCHARGED).update(
+        status=PatientStatus.ACTIVE, discharged_at=None, discharge_reason="", discharge_note=""
+    )
+    if changed:
+        patient.status = PatientStatus.ACTIVE
+        patient.discharged_at = None
+        patient.discharge_reason = patient.discharge_note = ""
+    return bool(changed)
