@@ -56,3 +56,12 @@ class AlertStatus(models.TextChoices):
 
 
 UNRESOLVED = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+
+
+class BoneMedicine(models.TextChoices):
+    """A check-in's answer about bone medicine (PROTOCOL.md section 6)."""
+
+    AS_PRESCRIBED = "as_prescribed"
+    MISSED_SOME = "missed_some"
+    STOPPED = "stopped"
+    NOT_PRESCRIBED = "not_prescribed"

@@ -14,6 +14,7 @@ from .choices import (
     SEVERITY_RANK,
     VERTEBRAL_LEVELS,
     AlertStatus,
+    BoneMedicine,
     Cause,
     ProcedureType,
     Severity,
@@ -212,6 +213,11 @@ class CheckIn(models.Model):
     temperature_c = models.FloatField(null=True, blank=True)
     symptoms = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True, default="", max_length=2000)
+    # Asked when an osteoporosis_medication reminder fell due since the last answer; null when
+    # not asked or not answered.
+    bone_medicine = models.CharField(
+        max_length=20, choices=BoneMedicine.choices, null=True, blank=True
+    )
     received_at = models.DateTimeField(default=now)
     # The fields the client sent, normalised, to tell a faithful replay from a clash.
     client_payload = models.JSONField(default=dict)

@@ -230,6 +230,7 @@ def checkin_record(*, patient: Patient, data: dict) -> CheckinResult:
         temperature_c=data.get("temperature_c"),
         symptoms=sorted(set(data.get("symptoms", []))),
         notes=data.get("notes", ""),
+        bone_medicine=data.get("bone_medicine"),
         client_payload=payload,
     )
     quiet = not rules.evaluate(alerts.checkin_context(checkin=checkin))

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dashboard",
     "notifications",
     "audit",
+    "bonehealth",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ class MeView(APIView):
         }
         if user.is_patient:
             body["patient_id"] = user.patient.pk
+            body["ask_bone_medicine"] = selectors.ask_bone_medicine(user.patient)
         if user.is_clinician:
             body["teams"] = list(selectors.teams_for(user).values("id", "name"))
         return Response(body)
