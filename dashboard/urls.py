@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from bonehealth.dashboard import dashboard_patterns
+
 from . import views
 from .forms import ClinicianLoginForm
 
@@ -12,6 +14,8 @@ urlpatterns = [
     path("alerts/", views.alert_inbox, name="alerts"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert-resolve"),
+    # The fracture-liaison pages (bonehealth/dashboard.py).
+    *dashboard_patterns(),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from tests.dashboard.conftest import browser_client  # noqa: F401 (a fixture, shared)
 from tests.factories import PatientFactory, ProcedureFactory
 
 # Every test here runs on a fixed clock: noon UTC on TODAY, and the patients are in UTC.
@@ -27,3 +28,9 @@ def on_pathway(team):
         return patient
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The factories set a real password on every account; hash strength is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
