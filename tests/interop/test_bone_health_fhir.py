@@ -11,7 +11,7 @@ from tests.interop.test_everything import everything_url, resources
 
 
 def test_the_bundle_carries_treatment_dxa_and_milestones(api, clinician, patient):
-    today = dt.date.today()
+    today = dt.datetime.now(dt.UTC).date()
     ProcedureFactory(patient=patient, performed_on=today - dt.timedelta(days=130))
     BoneHealthRecord.objects.create(
         patient=patient,
@@ -59,7 +59,7 @@ def test_declined_is_a_not_taken_statement_and_off_pathway_exports_nothing(api, 
         patient=patient,
         pathway_override="on",
         treatment="declined",
-        treatment_recommended_on=dt.date.today(),
+        treatment_recommended_on=dt.datetime.now(dt.UTC).date(),
     )
     body = api(clinician).get(everything_url(patient.pk)).json()
     [statement] = resources(body, "MedicationStatement")
