@@ -168,6 +168,13 @@ class WorklistRowSerializer(serializers.Serializer):
     days_overdue = serializers.IntegerField()
 
 
+class WorklistPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = WorklistRowSerializer(many=True)
+
+
 class IndicatorFigureSerializer(serializers.Serializer):
     numerator = serializers.IntegerField()
     denominator = serializers.IntegerField()
@@ -176,10 +183,14 @@ class IndicatorFigureSerializer(serializers.Serializer):
 
 
 class IndicatorsSerializer(serializers.Serializer):
-    start = serializers.DateField(source="from")
-    end = serializers.DateField(source="to")
+    """The answer's shape, for the schema ("from" is a Python keyword: added in get_fields)."""
+
     patients = serializers.IntegerField()
     indicators = serializers.DictField(child=IndicatorFigureSerializer())
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {"from": serializers.DateField(), "to": serializers.DateField(), **fields}
 
 
 class IndicatorsQuerySerializer(serializers.Serializer):
@@ -258,6 +269,10 @@ class WorklistView(GenericAPIView):
     permission_classes = [IsClinician]
     serializer_class = WorklistRowSerializer
 
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses=WorklistPageSerializer,
+    )
     def get(self, request):
         rows = selectors.worklist_for(request.user)
         page = self.paginate_queryset(rows)
@@ -287,7 +302,10 @@ class IndicatorsView(APIView):
             OpenApiParameter("team", int),
             OpenApiParameter("format", str, enum=["json", "csv"]),
         ],
-        responses={200: IndicatorsSerializer},
+        responses={
+            (200, "application/json"): IndicatorsSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, "With format=csv."),
+        },
     )
     def get(self, request):
         query = IndicatorsQuerySerializer(data=request.query_params)
