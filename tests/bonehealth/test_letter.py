@@ -68,3 +68,22 @@ def test_without_the_pdf_library_the_letter_is_a_503_in_json(api, clinician, on_
         response = api(clinician).get(letter_url(patient))
     assert response.status_code == 503
     assert "PDF library" in response.json()["detail"]
+
+
+def test_the_longest_record_still_fits_one_page(api, clinician, on_pathway):
+    patient = on_pathway(60)
+    BoneHealthRecord.objects.create(
+        patient=patient,
+        treatment="denosumab",
+        treatment_recommended_on=TODAY,
+        treatment_started_on=TODAY,
+        risk="very_high",
+        assessed_on=TODAY,
+        dxa_done_on=TODAY,
+        dxa_lowest_t_score=-5.9,
+        falls_assessed_on=TODAY,
+        gp_name="Dr " + "Longname " * 20,
+        gp_address="\n".join(["A long line of an address, with a town"] * 25)[:1000],
+    )
+    response = api(clinician).get(letter_url(patient))
+    assert len(PdfReader(io.BytesIO(response.content)).pages) == 1

@@ -226,3 +226,21 @@ def test_a_new_procedure_moves_the_index_date_and_old_dates_stop_counting(
         "done_on": None,
         "status": "overdue",
     }
+
+
+def test_a_team_window_moves_due_dates_and_is_validated_like_rule_settings(
+    api, clinician, on_pathway, team
+):
+    from django.core.exceptions import ValidationError
+
+    patient = on_pathway(70)
+    team.rule_settings = {"bone_assessment_due_days": 60}
+    team.full_clean()
+    team.save()
+    body = api(clinician).get(url(patient)).json()
+    assert milestones(body)["assessment"]["due_on"] == ago(10)
+    assert milestones(body)["assessment"]["status"] == "overdue"
+    assert milestones(body)["dxa"]["status"] == "due"
+    team.rule_settings = {"bone_assessment_due_days": 0}
+    with pytest.raises(ValidationError):
+        team.full_clean()
