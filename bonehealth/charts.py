@@ -15,8 +15,8 @@ from .selectors import IndicatorFigure
 WIDTH = 960
 ROW = 44
 TOP, BOTTOM = 30, 36
-LABEL_WIDTH = 230  # the indicator names, left of the bars
-RIGHT_TEXT = 190  # percent, fraction and band, right of the longest bar
+LABEL_WIDTH = 300  # the indicator names, left of the bars
+RIGHT_TEXT = 250  # percent, fraction and band, right of the longest bar
 
 LABELS = {
     "assessed_90d": "Assessed within 90 days",

@@ -34,6 +34,7 @@ REVIEW_EARLIEST_DAY = 336
 @dataclass(frozen=True)
 class Milestone:
     code: str
+    label: str  # for people: the dashboard, FHIR's text
     done_when: str  # in words, for the generated docs and the dashboard
     completed_by: tuple[str, ...]  # the record's date fields; the earliest valid one counts
     due_days: int  # default window, days after the index date (inclusive)
@@ -57,6 +58,7 @@ ON_PATHWAY = "every patient on the pathway with an index date"
 MILESTONES: tuple[Milestone, ...] = (
     Milestone(
         code="assessment",
+        label="Assessment",
         done_when="a bone-health assessment is recorded (fracture risk low, high, very high)",
         completed_by=("assessed_on",),
         due_days=90,
@@ -65,6 +67,7 @@ MILESTONES: tuple[Milestone, ...] = (
     ),
     Milestone(
         code="dxa",
+        label="DXA scan",
         done_when="a DXA scan is recorded (date, lowest T-score), or marked not needed",
         completed_by=("dxa_done_on", "dxa_not_needed_on"),
         due_days=90,
@@ -73,6 +76,7 @@ MILESTONES: tuple[Milestone, ...] = (
     ),
     Milestone(
         code="falls_assessment",
+        label="Falls assessment",
         done_when="a falls-risk assessment is recorded",
         completed_by=("falls_assessed_on",),
         due_days=112,
@@ -81,6 +85,7 @@ MILESTONES: tuple[Milestone, ...] = (
     ),
     Milestone(
         code="treatment_decision",
+        label="Treatment decision",
         done_when="a treatment is recommended, or none or declined is recorded",
         completed_by=("treatment_recommended_on",),
         requires="treatment",
@@ -90,6 +95,7 @@ MILESTONES: tuple[Milestone, ...] = (
     ),
     Milestone(
         code="treatment_start",
+        label="Treatment start",
         done_when="the treatment's start date is recorded",
         completed_by=("treatment_started_on",),
         due_days=112,
@@ -99,6 +105,7 @@ MILESTONES: tuple[Milestone, ...] = (
     ),
     Milestone(
         code="monitoring",
+        label="Monitoring",
         done_when="a follow-up contact is recorded",
         completed_by=("monitored_on",),
         due_days=112,
@@ -107,6 +114,7 @@ MILESTONES: tuple[Milestone, ...] = (
     ),
     Milestone(
         code="persistence",
+        label="52-week review",
         done_when="a review from day 336 (week 48) records whether the patient is still on "
         "treatment",
         completed_by=("reviewed_52w_on",),
@@ -119,6 +127,7 @@ MILESTONES: tuple[Milestone, ...] = (
     ),
     Milestone(
         code="gp_letter",
+        label="GP letter",
         done_when="the letter to the patient's primary-care doctor is sent",
         completed_by=("gp_letter_sent_on",),
         due_days=112,

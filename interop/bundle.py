@@ -369,7 +369,7 @@ def bone_health_careplan(view: Any) -> CarePlan:
         activities.append(
             CarePlanActivity(
                 detail=CarePlanActivityDetail(
-                    code=CodeableConcept(text=_label(state.code)),
+                    code=CodeableConcept(text=milestone.label),
                     status=MILESTONE_ACTIVITY_STATUS[state.status],
                     statusReason=CodeableConcept(text=reason) if reason else None,
                     scheduledPeriod=Period(end=state.due_on) if state.due_on else None,

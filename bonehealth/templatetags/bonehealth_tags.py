@@ -29,3 +29,9 @@ def bone_health_section(context):
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }
+
+
+@register.filter
+def milestone_label(code: str) -> str:
+    milestone = MILESTONES_BY_CODE.get(code)
+    return milestone.label if milestone else str(code)

@@ -41,7 +41,7 @@ def test_the_bundle_carries_treatment_dxa_and_milestones(api, clinician, patient
     plan = next(r for r in resources(body, "CarePlan") if r["id"].startswith("bone-health-"))
     activities = plan["activity"]
     assert len(activities) == 8
-    assert [a["detail"]["code"]["text"] for a in activities][:2] == ["Assessment", "Dxa"]
+    assert [a["detail"]["code"]["text"] for a in activities][:2] == ["Assessment", "DXA scan"]
     statuses = [a["detail"]["status"] for a in activities]
     assert statuses[:2] == ["completed", "completed"]  # assessment day 80, DXA day 90
     assert statuses[2] == "not-started"  # falls assessment, overdue since day 112
