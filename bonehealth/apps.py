@@ -11,6 +11,6 @@ class BonehealthConfig(AppConfig):
         # than recovery importing the pathway (recovery is the lower layer).
         from recovery import rules
 
-        from .pathway import WINDOW_SPECS
+        from .pathway import WINDOW_DEFAULTS, WINDOW_SPECS
 
-        rules.SETTING_SPECS.update(WINDOW_SPECS)
+        rules.register_settings(WINDOW_SPECS, WINDOW_DEFAULTS)

@@ -73,7 +73,7 @@ def generate() -> str:
         "| setting | default | allowed |",
         "|---|---|---|",
     ]
-    defaults = {**rules.DEFAULTS, **rules.NOTIFICATION_DEFAULTS, **pathway.WINDOW_DEFAULTS}
+    defaults = rules.setting_defaults()
     for name, spec in rules.SETTING_SPECS.items():
         kind = "whole number" if spec.integer else "number"
         lines.append(

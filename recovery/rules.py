@@ -81,6 +81,22 @@ SETTING_SPECS: dict[str, SettingSpec] = {
 }
 
 
+# Defaults of the settings other apps add to SETTING_SPECS (bonehealth's pathway windows),
+# through register_settings, so every list of settings can show each one's default.
+REGISTERED_DEFAULTS: dict[str, float] = {}
+
+
+def register_settings(specs: dict[str, SettingSpec], defaults: dict[str, float]) -> None:
+    """Let another app's table use team settings validated like these (called from its
+    AppConfig.ready, so recovery never imports that app)."""
+    SETTING_SPECS.update(specs)
+    REGISTERED_DEFAULTS.update(defaults)
+
+
+def setting_defaults() -> dict[str, float]:
+    return {**DEFAULTS, **NOTIFICATION_DEFAULTS, **REGISTERED_DEFAULTS}
+
+
 def setting_error(name: str, value: object) -> str | None:
     """Why `value` is not acceptable for setting `name`, or None when it is."""
     spec = SETTING_SPECS.get(name)
