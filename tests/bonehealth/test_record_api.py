@@ -244,3 +244,17 @@ def test_a_team_window_moves_due_dates_and_is_validated_like_rule_settings(
     team.rule_settings = {"bone_assessment_due_days": 0}
     with pytest.raises(ValidationError):
         team.full_clean()
+
+
+@pytest.mark.parametrize("changes", [1, 10])
+def test_the_record_reads_in_constant_queries(
+    api, clinician, on_pathway, django_assert_num_queries, changes
+):
+    patient = on_pathway(100)
+    client = api(clinician)
+    for i in range(changes):
+        client.patch(url(patient), {"gp_name": f"Dr {i}"}, format="json")
+    # 1 the user behind the token, 2 the patient in scope with team, record and latest
+    # procedure (subqueries), 3 the audit INSERT.
+    with django_assert_num_queries(3):
+        assert client.get(url(patient)).status_code == 200
