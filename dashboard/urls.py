@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views as accounts_views
+from bonehealth.dashboard import dashboard_patterns
 
 from . import patient_views, team_views, views
 from .forms import ClinicianLoginForm
@@ -38,6 +39,8 @@ urlpatterns = [
         name="team-member-admin",
     ),
     path("invite/<str:token>/", team_views.invitation_accept, name="invitation-accept"),
+    # The fracture-liaison pages (bonehealth/dashboard.py).
+    *dashboard_patterns(),
     path(
         "login/",
         accounts_views.ClinicianLoginView.as_view(

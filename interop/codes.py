@@ -37,6 +37,16 @@ CPT_DISPLAY = {
 
 # HL7 terminology (FHIR R4 core value sets).
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+# "imaging" is one of the codes of that system (FHIR R4, "Observation Category Codes",
+# https://hl7.org/fhir/R4/codesystem-observation-category.html): the DXA result.
+OBSERVATION_CATEGORY_IMAGING = "imaging"
+
+# Bone health (PROTOCOL.md section 6) is exported by text only. The DXA's "lowest T-score" is
+# the lowest over the sites scanned, while LOINC's DXA T-score codes are each for one site
+# (e.g. lumbar spine, femoral neck), so no single code says what the record holds; the
+# medicines have RxNorm / dm+d codes, but none was verifiable here, and the milestones are the
+# pathway's own. MedicationStatement.status, CarePlan activity statuses and Observation
+# categories are FHIR's own required value sets, not terminology codes.
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
 
 # Our own code systems, for the contract's codes that no standard terminology covers here

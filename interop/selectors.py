@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from bonehealth import selectors as bone_selectors
 from recovery.models import Alert, CheckIn, Patient, Procedure
 from recovery.selectors import patients_for
 from reminders.models import Reminder
@@ -33,6 +34,9 @@ class PatientRecord:
     # Caregiver user id -> their link with the patient (caregivers.CareLink), for the
     # check-ins they entered: exported as RelatedPerson, the Observations' performer.
     related_people: dict[int, Any] = field(default_factory=dict)
+    # The fracture-liaison pathway (bonehealth): None when there is nothing to export (off the
+    # pathway with no record, or, with `since`, no change to the record since then).
+    bone_health: bone_selectors.PathwayView | None = None
 
 
 def _reminder_changed_after(reminder: Reminder, since: datetime) -> bool:
@@ -56,7 +60,7 @@ def patient_record_get(*, user: User, patient_id: int, since: datetime | None) -
     """The patient's record as the caller may see it; with `since`, what changed after it.
 
     Queries: the patient with user and team (1), procedures (1), check-ins (1), alerts (1),
-    reminders (1): five, whatever the size.
+    reminders (1), the bone-health record with the pathway's facts (1): six, whatever the size.
     """
     patient = get_object_or_404(patients_for(user).select_related("user", "team"), pk=patient_id)
 
@@ -83,7 +87,18 @@ def patient_record_get(*, user: User, patient_id: int, since: datetime | None) -
     )
     record.plans = _plans(record)
     record.related_people = _related_people(record)
+    record.bone_health = _bone_health(user=user, patient_id=patient.pk, since=since)
     return record
+
+
+def _bone_health(*, user: User, patient_id: int, since: datetime | None):
+    view = bone_selectors.bone_health_get(user, patient_id=patient_id)
+    saved = view.record.pk is not None
+    if not saved and not view.on_pathway:
+        return None
+    if since is not None and (not saved or view.record.updated_at <= since):
+        return None
+    return view
 
 
 def _related_people(record: PatientRecord) -> dict[int, Any]:

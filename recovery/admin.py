@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.functional import lazy
 
 from . import rules
 from .models import (
@@ -14,7 +15,7 @@ from .models import (
 
 
 def _settings_help() -> str:
-    defaults = {**rules.DEFAULTS, **rules.NOTIFICATION_DEFAULTS}
+    defaults = rules.setting_defaults()
     listed = ", ".join(
         f"{name} ({spec.minimum:g}-{spec.maximum:g}, default {defaults[name]:g})"
         for name, spec in rules.SETTING_SPECS.items()
@@ -30,7 +31,8 @@ class CareTeamForm(forms.ModelForm):
         model = CareTeam
         fields = ["name", "timezone", "rule_settings"]
         # The values are checked by CareTeam.clean(), which the admin form runs on save.
-        help_texts = {"rule_settings": _settings_help()}
+        # Lazy: other apps add settings when they are ready, after this module is imported.
+        help_texts = {"rule_settings": lazy(_settings_help, str)()}
 
 
 class TeamMembershipInline(admin.TabularInline):

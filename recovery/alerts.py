@@ -50,6 +50,7 @@ def checkin_context(*, checkin: CheckIn) -> rules.Context:
         procedure_start=rules.procedure_start(performed_on, patient.tz) if performed_on else None,
         pre_procedure_pain=pre_procedure_pain,
         params=params,
+        bone_medicine=checkin.bone_medicine,
     )
 
 

@@ -69,3 +69,12 @@ class DischargeReason(models.TextChoices):
     WITHDREW = "withdrew"
     DECEASED = "deceased"
     OTHER = "other"
+
+
+class BoneMedicine(models.TextChoices):
+    """A check-in's answer about bone medicine (PROTOCOL.md section 6)."""
+
+    AS_PRESCRIBED = "as_prescribed"
+    MISSED_SOME = "missed_some"
+    STOPPED = "stopped"
+    NOT_PRESCRIBED = "not_prescribed"

@@ -14,6 +14,7 @@ from .choices import (
     SEVERITY_RANK,
     VERTEBRAL_LEVELS,
     AlertStatus,
+    BoneMedicine,
     Cause,
     DischargeReason,
     PatientStatus,
@@ -328,6 +329,11 @@ class CheckIn(models.Model):
     temperature_c = models.FloatField(null=True, blank=True)
     symptoms = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True, default="", max_length=2000)
+    # Asked when an osteoporosis_medication reminder fell due since the last answer; null when
+    # not asked or not answered.
+    bone_medicine = models.CharField(
+        max_length=20, choices=BoneMedicine.choices, null=True, blank=True
+    )
     received_at = models.DateTimeField(default=now)
     # Who entered it: the patient, or a caregiver on the patient's behalf (caregivers/). Null
     # only for rows written without an account behind them (imports, old test rows).

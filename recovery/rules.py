@@ -35,6 +35,8 @@ DEFAULTS: dict[str, float] = {
     "new_fracture_lookback_days": 14,
     "missed_checkins_window_days": 14,
     "missed_checkins_consecutive_days": 2,
+    # PROTOCOL.md section 6: a 6-monthly injection plus 4 weeks (NOGG 2022).
+    "denosumab_overdue_days": 210,
 }
 
 # What each severity does for the care team (PROTOCOL.md section 4, "What each severity does"):
@@ -71,11 +73,28 @@ SETTING_SPECS: dict[str, SettingSpec] = {
     "new_fracture_lookback_days": SettingSpec(1, 90),
     "missed_checkins_window_days": SettingSpec(1, 365),
     "missed_checkins_consecutive_days": SettingSpec(1, 30),
+    "denosumab_overdue_days": SettingSpec(150, 365),
     "emergency_repeat_minutes": SettingSpec(1, 24 * 60),
     "urgent_repeat_minutes": SettingSpec(1, 24 * 60),
     "repeat_max": SettingSpec(0, 20),
     "digest_hour": SettingSpec(0, 23),
 }
+
+
+# Defaults of the settings other apps add to SETTING_SPECS (bonehealth's pathway windows),
+# through register_settings, so every list of settings can show each one's default.
+REGISTERED_DEFAULTS: dict[str, float] = {}
+
+
+def register_settings(specs: dict[str, SettingSpec], defaults: dict[str, float]) -> None:
+    """Let another app's table use team settings validated like these (called from its
+    AppConfig.ready, so recovery never imports that app)."""
+    SETTING_SPECS.update(specs)
+    REGISTERED_DEFAULTS.update(defaults)
+
+
+def setting_defaults() -> dict[str, float]:
+    return {**DEFAULTS, **NOTIFICATION_DEFAULTS, **REGISTERED_DEFAULTS}
 
 
 def setting_error(name: str, value: object) -> str | None:
@@ -97,6 +116,12 @@ def settings_errors(team_settings: object) -> list[str]:
     if not isinstance(team_settings, dict):
         return ["Settings must be an object of setting names to numbers."]
     return [e for k, v in team_settings.items() if (e := setting_error(k, v))]
+
+
+def valid_overrides(team_settings: dict | None, known: dict) -> dict:
+    """A team's valid overrides of the settings named in `known` (other apps' tables too:
+    bonehealth's pathway windows)."""
+    return _valid_overrides(team_settings, known)
 
 
 def _valid_overrides(team_settings: dict | None, known: dict) -> dict:
@@ -125,6 +150,8 @@ class Context:
     procedure_start: datetime | None  # start of the procedure date in the patient's zone
     pre_procedure_pain: int | None
     params: dict[str, float]
+    # PROTOCOL.md section 6: the patient's answer about their bone medicine, when asked.
+    bone_medicine: str | None = None
 
     def hours_since_procedure(self) -> float | None:
         """Elapsed hours, not wall-clock: both sides in UTC, because Python subtracts two
@@ -275,6 +302,14 @@ RULES: tuple[Rule, ...] = (
         ),
         fires=_new_fracture,
     ),
+    Rule(
+        code="bone_medicine_stopped",
+        severity=Severity.WARNING,
+        source="PROTOCOL.md section 6; seeds 002, 004 (keep taking bone medicine as prescribed)",
+        message="You told us you stopped your bone medicine. Your care team will review this.",
+        uses=(),
+        fires=lambda c: c.bone_medicine == "stopped",
+    ),
 )
 
 # The periodic rule: it looks at days without check-ins, not at a check-in, so it is evaluated
@@ -288,7 +323,20 @@ MISSED_CHECKINS = Rule(
     fires=None,
 )
 
-RULES_BY_CODE = {rule.code: rule for rule in (*RULES, MISSED_CHECKINS)}
+# Periodic as well: evaluated for every patient on denosumab by
+# bonehealth.alerts.denosumab_overdue_evaluate (daily, in beat's schedule).
+DENOSUMAB_OVERDUE = Rule(
+    code="denosumab_overdue",
+    severity=Severity.WARNING,
+    source="PROTOCOL.md section 6; NOGG 2022 (rebound vertebral fractures after a late or "
+    "stopped denosumab dose); 210 days (6 months plus 4 weeks) is a default",
+    message="Your bone medicine injection (denosumab) is overdue. Your care team will be in touch.",
+    uses=("denosumab_overdue_days",),
+    fires=None,
+)
+
+PERIODIC_RULES = (MISSED_CHECKINS, DENOSUMAB_OVERDUE)
+RULES_BY_CODE = {rule.code: rule for rule in (*RULES, *PERIODIC_RULES)}
 
 GUIDANCE = {
     Severity.EMERGENCY: "Call emergency services now (for example 911 or 112). "

@@ -7,6 +7,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -133,6 +134,27 @@ def alerts_for(user: User) -> QuerySet[Alert]:
     if not user.is_authenticated or not user.is_clinician:
         return Alert.objects.none()
     return Alert.objects.filter(patient__team__clinicians=user)
+
+
+def ask_bone_medicine(patient: Patient) -> bool:
+    """Whether the next check-in asks about bone medicine (PROTOCOL.md section 6): an
+    osteoporosis_medication reminder fell due since the patient's last bone_medicine answer.
+    Two indexed queries: the last answer, then one due reminder after it."""
+    from reminders.models import Reminder
+    from reminders.plan import Kind
+
+    last_answer = (
+        CheckIn.objects.filter(patient_id=patient.pk, bone_medicine__isnull=False)
+        .order_by("-recorded_at")
+        .values_list("recorded_at", flat=True)
+        .first()
+    )
+    due = Reminder.objects.filter(
+        patient_id=patient.pk, kind=Kind.OSTEOPOROSIS_MEDICATION, due_at__lte=timezone.now()
+    ).exclude(status=Reminder.Status.CANCELLED)
+    if last_answer is not None:
+        due = due.filter(due_at__gt=last_answer)
+    return due.exists()
 
 
 def latest_procedure(patient: Patient) -> Procedure | None:

@@ -250,6 +250,7 @@ def checkin_record(
         temperature_c=data.get("temperature_c"),
         symptoms=sorted(set(data.get("symptoms", []))),
         notes=data.get("notes", ""),
+        bone_medicine=data.get("bone_medicine"),
         client_payload=payload,
     )
     quiet = not rules.evaluate(alerts.checkin_context(checkin=checkin))

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "audit",
     "patientapp",
     "caregivers",
+    "bonehealth",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +240,17 @@ CELERY_BEAT_SCHEDULE |= {
     "missed-checkins": {
         "task": "recovery.tasks.missed_checkins_task",
         "schedule": MISSED_CHECKINS_SWEEP_SECONDS,
+    },
+}
+
+# Bone health (PROTOCOL.md section 6): the daily denosumab_overdue rule. It counts local days
+# (at most one addition a day), so beat may look more often than daily: a restart of beat then
+# never skips a day. Tests shorten it.
+DENOSUMAB_OVERDUE_SWEEP_SECONDS = env.float("DENOSUMAB_OVERDUE_SWEEP_SECONDS", default=3600.0)
+CELERY_BEAT_SCHEDULE |= {
+    "denosumab-overdue": {
+        "task": "bonehealth.tasks.denosumab_overdue_task",
+        "schedule": DENOSUMAB_OVERDUE_SWEEP_SECONDS,
     },
 }
 

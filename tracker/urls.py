@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/v1/", include("recovery.urls")),
     path("api/v1/", include("audit.urls")),
     path("api/v1/", include("caregivers.urls")),
+    path("api/v1/", include("bonehealth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file, so the page runs under the
     # site's CSP; only its own style block (and the styles Swagger UI sets) need a relaxation.

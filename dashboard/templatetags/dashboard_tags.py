@@ -15,6 +15,8 @@ RULE_LABELS = {
     "no_relief": "No pain relief",
     "new_fracture_suspected": "New fracture suspected",
     "missed_checkins": "Missed check-ins",
+    "bone_medicine_stopped": "Bone medicine stopped",
+    "denosumab_overdue": "Denosumab injection overdue",
 }
 
 

@@ -11,6 +11,7 @@ from recovery.api.errors import EMAIL_TAKEN
 from recovery.choices import (
     SEVERITY_RANK,
     VERTEBRAL_LEVELS,
+    BoneMedicine,
     Cause,
     DischargeReason,
     ProcedureType,
@@ -329,6 +330,15 @@ class CheckInInputSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=Symptom.choices), required=False, max_length=20
     )
     notes = StrictCharField(max_length=2000, required=False, allow_blank=True)
+    # PROTOCOL.md section 6: asked when an osteoporosis_medication reminder fell due.
+    bone_medicine = serializers.ChoiceField(
+        choices=BoneMedicine.choices, required=False, allow_null=True
+    )
+
+    def validate_bone_medicine(self, value):
+        if value is not None and not isinstance(self.initial_data.get("bone_medicine"), str):
+            raise serializers.ValidationError("Must be one of the codes, as a string.")
+        return value
 
     def validate_id(self, value):
         if not isinstance(self.initial_data.get("id"), str):
@@ -391,6 +401,7 @@ class CheckInSerializer(serializers.Serializer):
     temperature_c = serializers.FloatField(min_value=34.0, max_value=43.0, allow_null=True)
     symptoms = serializers.ListField(child=serializers.ChoiceField(choices=Symptom.choices))
     notes = serializers.CharField(allow_blank=True)
+    bone_medicine = serializers.ChoiceField(choices=BoneMedicine.choices, allow_null=True)
 
     def get_entered_by(self, checkin) -> EnteredBySerializer(allow_null=True):
         return entered_by(checkin)
@@ -480,6 +491,11 @@ class MeSerializer(serializers.Serializer):
     care_team = CareTeamContactSerializer(required=False, help_text="Patients only.")
     patients = PatientBriefSerializer(
         many=True, required=False, help_text="Caregivers only: the patients they help."
+    )
+    ask_bone_medicine = serializers.BooleanField(
+        required=False,
+        help_text="Patients only: an osteoporosis_medication reminder fell due since their "
+        "last bone_medicine answer.",
     )
 
 

@@ -50,6 +50,7 @@ class MeView(APIView):
                 "phone": team.phone,
                 "emergency_number": team.emergency_number,
             }
+            body["ask_bone_medicine"] = selectors.ask_bone_medicine(patient)
         if user.is_clinician:
             body["teams"] = list(selectors.teams_for(user).values("id", "name"))
         if user.is_caregiver:

@@ -72,6 +72,22 @@ MATRIX = [
     ),
     ("get", "/api/v1/checkins/", None, [401, 200, 200, 403, 403]),
     ("post", "/api/v1/checkins/", lambda: {"pain_score": 4}, [401, 201, 201, 403, 403]),
+    # Bone health (bonehealth/): clinicians only.
+    ("get", "/api/v1/patients/{patient}/bone-health/", None, [401, 403, 403, 200, 404]),
+    (
+        "patch",
+        "/api/v1/patients/{patient}/bone-health/",
+        lambda: {"gp_name": "Dr Lee"},
+        [401, 403, 403, 200, 404],
+    ),
+    ("get", "/api/v1/patients/{patient}/bone-health/letter/", None, [401, 403, 403, 200, 404]),
+    ("get", "/api/v1/bone-health/worklist/", None, [401, 403, 403, 200, 200]),
+    (
+        "get",
+        "/api/v1/bone-health/indicators/?from=2026-01-01&to=2027-01-01",
+        None,
+        [401, 403, 403, 200, 200],
+    ),
 ]
 
 CASES = [

@@ -367,8 +367,9 @@ def test_query_count_does_not_grow_with_checkins(
         alert.checkins.add(checkin)
     client = api(clinician)
     # The user behind the JWT (1), the scoped patient with user and team (1), procedures (1),
-    # check-ins (1), alerts (1), reminders (1) and the audit INSERT (1).
-    with django_assert_num_queries(7):
+    # check-ins (1), alerts (1), reminders (1), the bone-health record with the pathway's facts
+    # (1, bonehealth) and the audit INSERT (1).
+    with django_assert_num_queries(8):
         response = client.get(everything_url(patient.pk))
 
     assert response.status_code == 200

@@ -149,7 +149,10 @@ def test_recorded_procedure_plan_is_exported_as_a_careplan(api, clinician, patie
 
     body = api(clinician).get(f"/fhir/Patient/{patient.pk}/$everything").json()
 
-    (plan,) = [e["resource"] for e in body["entry"] if e["resource"]["resourceType"] == "CarePlan"]
+    # The recovery plan; an osteoporotic fracture also has the bone-health pathway's CarePlan
+    # (bone-health-<patient>, tests/interop/test_bone_health_fhir.py).
+    plans = [e["resource"] for e in body["entry"] if e["resource"]["resourceType"] == "CarePlan"]
+    (plan,) = [p for p in plans if not p["id"].startswith("bone-health-")]
     assert plan["id"] == f"plan-{procedure_id}"
     details = [activity["detail"] for activity in plan["activity"]]
     assert [d["code"]["coding"][0]["code"] for d in details] == [r.kind for r in rows]

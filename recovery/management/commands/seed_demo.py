@@ -115,15 +115,30 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if CareTeam.objects.filter(name=DEMO_TEAM).exists():
             self.stdout.write("demo data already present")
+            self.seed_bone_health()
             return
         with transaction.atomic():
             self.seed()
+        self.seed_bone_health()
         # Beat evaluates missed check-ins hourly; do it once now so the demo shows them.
         alerts.missed_checkins_evaluate()
         self.stdout.write(self.style.SUCCESS("demo data created"))
         self.stdout.write(f"clinician: clinician@demo.example / {DEMO_PASSWORD}")
         self.stdout.write(f"patient:   margaret.hill@demo.example / {DEMO_PASSWORD}")
         self.stdout.write(f"caregiver: ann.hill@demo.example / {DEMO_PASSWORD}")
+
+    def seed_bone_health(self) -> None:
+        """The fracture-liaison pathway's demo patients (bonehealth/demo.py); idempotent on
+        its own, so a demo database seeded before them gains them too."""
+        from bonehealth.demo import seed_bone_health
+
+        added = seed_bone_health(
+            team=CareTeam.objects.get(name=DEMO_TEAM),
+            clinician=User.objects.get(email="clinician@demo.example"),
+            password=DEMO_PASSWORD,
+        )
+        if added:
+            self.stdout.write("bone-health demo patients created")
 
     def seed(self) -> None:
         rng = random.Random(2026)
