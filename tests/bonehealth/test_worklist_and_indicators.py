@@ -291,7 +291,6 @@ def test_indicator_queries_do_not_grow(api, clinician, populate, django_assert_n
         client.get(INDICATORS, period(format="csv"))
 
 
-
 def test_the_worklist_leaves_out_discharged_patients(api, clinician, on_pathway):
     """API.md: one row per overdue milestone of an active (not discharged) patient."""
     from recovery.lifecycle import patient_discharge
