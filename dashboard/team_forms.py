@@ -2,6 +2,7 @@
 
 from django import forms
 
+from bonehealth import pathway
 from recovery import rules
 from recovery.models import CareTeam
 from recovery.teams import TEAM_FIELDS
@@ -23,6 +24,9 @@ SETTING_LABELS = {
     "urgent_repeat_minutes": "Urgent email: re-send after (minutes)",
     "repeat_max": "Re-sends at most",
     "digest_hour": "Daily digest hour (team's time zone)",
+    "denosumab_overdue_days": "Denosumab overdue: days since the last injection",
+    # The bone-health pathway's due windows (bonehealth/pathway.py).
+    **{m.setting: f"Bone health: {m.label} due within (days)" for m in pathway.MILESTONES},
 }
 
 
@@ -46,7 +50,7 @@ class TeamSettingsForm(forms.Form):
     def __init__(self, *args, team: CareTeam, **kwargs):
         initial = dict(team.rule_settings or {})
         super().__init__(*args, initial=initial, **kwargs)
-        defaults = {**rules.DEFAULTS, **rules.NOTIFICATION_DEFAULTS}
+        defaults = rules.setting_defaults()
         for name, spec in rules.SETTING_SPECS.items():
             field_class = forms.IntegerField if spec.integer else forms.FloatField
             field = field_class(

@@ -89,6 +89,10 @@ RULE_MESSAGES = [
     gettext_noop(
         "We have not had a check-in from you for a few days. Your care team can see this."
     ),
+    gettext_noop("You told us you stopped your bone medicine. Your care team will review this."),
+    gettext_noop(
+        "Your bone medicine injection (denosumab) is overdue. Your care team will be in touch."
+    ),
     gettext_noop(
         "Call emergency services now (for example 911 or 112). Then let your care team know."
     ),
