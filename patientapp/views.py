@@ -270,15 +270,22 @@ def signin_link(request, token: str):
         return refused
     link = services.signin_link_peek(token=token)
     if request.method == "POST" and link is not None:
-        patient = services.signin_link_use(token=token)
-        if patient is not None:
-            _after_login(request, patient.user, via_link=True)
+        link = services.signin_link_use(token=token)
+        if link is not None:
+            if request.user.is_authenticated and request.user != link.signs_in:
+                logout(request)
+            _after_login(request, link.signs_in, via_link=True)
+            if link.user_id:
+                request.session[ACTING_FOR] = link.patient_id
             return redirect("app:checkin")
-        link = None
     if link is None:
         return page(request, "patientapp/link_invalid.html", {"form": PatientLoginForm(request)})
     with translation.override(link.patient.language):
-        return page(request, "patientapp/link.html", {"link_patient": link.patient})
+        return page(
+            request,
+            "patientapp/link.html",
+            {"link_patient": link.patient, "link_user": link.user if link.user_id else None},
+        )
 
 
 # --- Home, history, plan, access log -------------------------------------------------------
