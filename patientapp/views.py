@@ -139,26 +139,28 @@ def patient_only(view):
     return wrapper
 
 
-def page(request, template: str, context: dict | None = None, *, nav: str = "", status=200):
+def chrome_context(request) -> dict:
+    """What the app's base template needs around any page (also the accounts' /app/
+    password-reset pages, accounts/views.py): whose pages, the team's numbers."""
     patient = getattr(request, "patient", None)
     team = patient.team if patient else None
     caregiver = patient is not None and getattr(request, "is_caregiver", False)
+    return {
+        "patient": patient,
+        # A caregiver sees whose record it is on every page, and may switch.
+        "caregiver": caregiver,
+        "can_switch": caregiver and request.session.get(ACTING_FOR) is not None,
+        "team": team,
+        "emergency_number": team.emergency_number if team else settings.DEFAULT_EMERGENCY_NUMBER,
+        "emergency_symptoms": emergency_symptoms_text(),
+    }
+
+
+def page(request, template: str, context: dict | None = None, *, nav: str = "", status=200):
     return render(
         request,
         template,
-        {
-            **(context or {}),
-            "nav": nav,
-            "patient": patient,
-            # A caregiver sees whose record it is on every page, and may switch.
-            "caregiver": caregiver,
-            "can_switch": caregiver and request.session.get(ACTING_FOR) is not None,
-            "team": team,
-            "emergency_number": team.emergency_number
-            if team
-            else settings.DEFAULT_EMERGENCY_NUMBER,
-            "emergency_symptoms": emergency_symptoms_text(),
-        },
+        {**(context or {}), "nav": nav, **chrome_context(request)},
         status=status,
     )
 
