@@ -180,7 +180,15 @@ def test_a_new_caregiver_sets_a_password_and_is_signed_in(api, patient):
     # The session works on the API too, and a token pair can be had with the new password.
     me = browser.get("/api/v1/me/").json()
     assert me["role"] == "caregiver"
-    assert me["patients"] == [{"id": patient.pk, "first_name": "Bob", "last_name": "Stone"}]
+    team = {
+        "name": patient.team.name,
+        "phone": patient.team.phone,
+        "emergency_number": patient.team.emergency_number,
+    }
+    assert me["patients"] == [
+        {"id": patient.pk, "first_name": "Bob", "last_name": "Stone", "care_team": team}
+    ]
+    assert me["care_team"] == team
     tokens = api(None).post(
         "/api/v1/auth/token/", {"email": "ann@care.test", "password": NEW_PASSWORD}, format="json"
     )
