@@ -520,7 +520,7 @@ def choose(request):
         response = page(
             request,
             "patientapp/choose.html",
-            {"patients": patients, "next": target, "error": error},
+            {"patients": patients, "next": target, "error": error, "signed_in": True},
             status=400 if request.method == "POST" else 200,
         )
     add_never_cache_headers(response)
