@@ -217,6 +217,8 @@ CAREGIVER_ACTORS = ["caregiver", "other_caregiver", "revoked_caregiver"]
 # Every row of MATRIX as the three caregivers see it.
 CAREGIVER_STATUSES = {
     ("get", "/api/v1/me/"): [200, 200, 200],
+    # A second factor is for clinicians only (accounts/, merged alongside).
+    ("post", "/api/v1/me/mfa/"): [403, 403, 403],
     ("get", "/api/v1/patients/"): [403, 403, 403],
     ("post", "/api/v1/patients/"): [403, 403, 403],
     ("get", "/api/v1/patients/{patient}/"): [403, 403, 403],
