@@ -311,7 +311,7 @@ def test_an_offline_checkin_waits_and_is_sent_once_back_online(
         assert CheckIn.objects.count() == 1
         # The service worker never cached a page with data.
         cached = page.evaluate(
-            "caches.open('recovery-shell-v1').then(c => c.keys())"
+            "caches.open('recovery-shell-v2').then(c => c.keys())"
             ".then(keys => keys.map(r => new URL(r.url).pathname))"
         )
         assert set(cached) <= {
@@ -572,5 +572,8 @@ def test_the_caregiver_pages_pass_axe_and_fit_a_small_phone(chromium, live_serve
                 page.locator(f"#patient-{recovering.pk}").check()
                 page.get_by_role("button", name="Continue").click()
                 expect(page.get_by_text("Checking in for Margaret Hill")).to_be_visible()
+                # The offline queue will name Margaret on what it stores (app.js).
+                acting = page.evaluate("localStorage.getItem('recovery-acting-patient')")
+                assert acting == str(recovering.pk)
     finally:
         context.close()

@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   var QUEUE = "recovery-checkin-queue";
-  var SHELL_CACHE = "recovery-shell-v1";
+  var SHELL_CACHE = "recovery-shell-v2";
   var ACTING = "recovery-acting-patient";
 
   function readQueue() {
