@@ -225,3 +225,13 @@ def test_a_patients_own_link_still_signs_in_the_patient(patient):
     browser.post(f"/app/l/{token}/")
     assert browser.session["_auth_user_id"] == str(patient.user.pk)
     assert CareLink.objects.count() == 0
+
+
+def test_a_caregivers_home_speaks_of_the_patient_and_the_dashboard_is_403(
+    app_client, caregiver, patient, procedure
+):
+    client = app_client(caregiver)
+    home = client.get("/app/").content.decode()
+    assert "No check-in for Bob today yet" in home
+    assert "Hello Bob" not in home
+    assert client.get("/dashboard/").status_code == 403
