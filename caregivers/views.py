@@ -73,7 +73,9 @@ def accept_invitation(request, token: str):
     """The page follows the patient's language, as all of the app's pages (API.md)."""
     link = services.invitation_peek(token)
     with translation.override(link.patient.language if link else _visitor_language(request)):
-        return _accept_invitation(request, token)
+        response = _accept_invitation(request, token)
+        response.headers.setdefault("Content-Language", translation.get_language())
+    return response
 
 
 def _accept_invitation(request, token: str):

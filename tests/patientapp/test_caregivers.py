@@ -235,3 +235,22 @@ def test_a_caregivers_home_speaks_of_the_patient_and_the_dashboard_is_403(
     assert "No check-in for Bob today yet" in home
     assert "Hello Bob" not in home
     assert client.get("/dashboard/").status_code == 403
+
+
+def test_the_accept_page_follows_the_patients_language(api, team):
+    from caregivers.services import carelink_invite
+    from outbox.models import OutgoingEmail
+
+    maria = PatientFactory(team=team, first_name="María", last_name="Ruiz", language="es")
+    carelink_invite(
+        patient=maria,
+        email="hija@care.test",
+        name="Lucía Ruiz",
+        relationship="hija",
+        invited_by=maria.user,
+    )
+    body = OutgoingEmail.objects.get(category="caregiver-invitation").body_text
+    path = body.split("/app/caregiver/accept/", 1)[1].split("/", 1)[0]
+    page = Client().get(f"/app/caregiver/accept/{path}/")
+    assert page.status_code == 200 and page["Content-Language"] == "es"
+    assert "Ayude a MR en su recuperación" in page.content.decode()
