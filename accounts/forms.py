@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
 
 
 class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
-        label="Your email address",
+        label=_("Your email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
@@ -12,13 +13,13 @@ class PasswordResetRequestForm(forms.Form):
 
 class NewPasswordForm(forms.Form):
     password = forms.CharField(
-        label="New password",
+        label=_("New password"),
         strip=False,
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
     )
     password_again = forms.CharField(
-        label="New password again",
+        label=_("New password again"),
         strip=False,
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -32,7 +33,7 @@ class NewPasswordForm(forms.Form):
         cleaned = super().clean()
         first, again = cleaned.get("password"), cleaned.get("password_again")
         if first and again and first != again:
-            self.add_error("password_again", "The two passwords are not the same.")
+            self.add_error("password_again", _("The two passwords are not the same."))
         elif first:
             try:
                 validate_password(first, user=self.user)

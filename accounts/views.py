@@ -2,6 +2,7 @@
 /dashboard/), the dashboard's second sign-in step and second-factor setup. Plain forms that
 work without JavaScript."""
 
+from functools import wraps
 from types import SimpleNamespace
 
 from django.contrib.auth import login as auth_login
@@ -9,7 +10,8 @@ from django.contrib.auth.views import LoginView
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
@@ -28,7 +30,11 @@ from .models import User
 
 # Each audience's pages: where to sign in afterwards, and the base template to extend.
 AUDIENCES = {
-    "app": {"login": "/app/login/", "base": "accounts/base.html", "reset": "/app/password-reset/"},
+    "app": {
+        "login": "/app/login/",
+        "base": "patientapp/base.html",
+        "reset": "/app/password-reset/",
+    },
     "dashboard": {
         "login": "/dashboard/login/",
         "base": "dashboard/base.html",
@@ -45,15 +51,38 @@ def _throttle_wait(request) -> int | None:
     return int(throttle.wait() or 1)
 
 
+def audience_page(view):
+    """The patient app's pages (audience "app") in its look and in the visitor's language (the
+    patient app's base template, emergency number and all); the dashboard's as they were."""
+
+    @wraps(view)
+    def wrapper(request, *args, audience: str, **kwargs):
+        if audience != "app":
+            return view(request, *args, audience=audience, context={}, **kwargs)
+        from patientapp.views import chrome_context, visitor_language
+
+        with translation.override(visitor_language(request)):
+            response = view(
+                request, *args, audience=audience, context=chrome_context(request), **kwargs
+            )
+            response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+    return wrapper
+
+
 @require_http_methods(["GET", "POST"])
-def password_reset_request(request, audience: str):
-    context = {**AUDIENCES[audience], "audience": audience}
+@audience_page
+def password_reset_request(request, audience: str, context: dict):
+    context = {**context, **AUDIENCES[audience], "audience": audience}
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST":
         wait = _throttle_wait(request)
         if wait:
             form.is_valid()
-            form.add_error(None, f"Too many requests. Please try again in {wait} seconds.")
+            form.add_error(
+                None, _("Too many requests. Please try again in %(wait)s seconds.") % {"wait": wait}
+            )
         elif form.is_valid():
             passwords.password_reset_request(email=form.cleaned_data["email"])
             return render(request, "accounts/password_reset_sent.html", context)
@@ -61,8 +90,9 @@ def password_reset_request(request, audience: str):
 
 
 @require_http_methods(["GET", "POST"])
-def password_reset_confirm(request, audience: str, token: str):
-    context = {**AUDIENCES[audience], "audience": audience}
+@audience_page
+def password_reset_confirm(request, audience: str, token: str, context: dict):
+    context = {**context, **AUDIENCES[audience], "audience": audience}
     user = passwords.reset_token_user(token)
     if user is None:
         return render(request, "accounts/password_reset_invalid.html", context, status=400)

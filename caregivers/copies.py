@@ -52,6 +52,20 @@ def _wants(link: CareLink, kind: str) -> bool:
     return not stopped & {kind, ReminderOptOut.ALL}
 
 
+def signin_link_issue(**kwargs) -> str:
+    from patientapp.services import (
+        signin_link_issue as issue,
+    )  # reminders (imported by it) imports us
+
+    return issue(**kwargs)
+
+
+def signin_link_url(token: str) -> str:
+    from patientapp.services import signin_link_url as url
+
+    return url(token)
+
+
 def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[CareLink]) -> int:
     """Queue one copy per caregiver who wants it; `context` is the patient's reminder's.
     Returns how many were queued. Call inside the transaction that marks the reminder sent."""
@@ -62,12 +76,16 @@ def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[Care
         if not _wants(link, reminder.kind):
             continue
         kind_url = unsubscribe_url(link_id=link.pk, kind=reminder.kind)
+        # The copy's own "Check in now" link signs in the caregiver (acting for the patient),
+        # never the patient: the patient's link in `context` is replaced.
+        signin = signin_link_url(signin_link_issue(patient=reminder.patient, user=link.caregiver))
         email_queue(
             to=link.caregiver.email,
             template="caregivers/email/reminder-copy",
             context={
                 **context,
                 "caregiver_name": link.caregiver.get_full_name() or link.name,
+                "signin_url": signin,
                 "unsubscribe_kind_url": kind_url,
                 "unsubscribe_all_url": unsubscribe_url(link_id=link.pk, kind=ReminderOptOut.ALL),
             },

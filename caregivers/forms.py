@@ -1,18 +1,19 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from tracker.throttling import LoginSlowDownFormMixin
 
 
 class NewCaregiverForm(forms.Form):
     password = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         strip=False,
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(
-        label="Type the same password again",
+        label=_("Type the same password again"),
         strip=False,
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -22,7 +23,7 @@ class NewCaregiverForm(forms.Form):
         cleaned = super().clean()
         first, again = cleaned.get("password"), cleaned.get("password_again")
         if first and again and first != again:
-            self.add_error("password_again", "The two passwords are not the same.")
+            self.add_error("password_again", _("The two passwords are not the same."))
         return cleaned
 
 
@@ -30,17 +31,19 @@ class CaregiverSignInForm(LoginSlowDownFormMixin, AuthenticationForm):
     """Sign in with the caregiver account the invitation's address belongs to: the failed
     sign-in slow-down of every other login applies."""
 
+    slowed_down_message = _("Too many failed sign-ins. Please try again in {wait} seconds.")
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "The password is not right. Please try again.",
-        "not_caregiver": "This account cannot help a patient. Ask for an invitation to another "
-        "address.",
+        "invalid_login": _("The password is not right. Please try again."),
+        "not_caregiver": _(
+            "This account cannot help a patient. Ask for an invitation to another address."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget = forms.HiddenInput()
-        self.fields["password"].label = "Your password"
+        self.fields["password"].label = _("Your password")
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
 
     def confirm_login_allowed(self, user):

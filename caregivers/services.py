@@ -106,6 +106,13 @@ def invitation_get(token: str, *, lock: bool = False) -> CareLink:
     return link
 
 
+def invitation_peek(token: str) -> CareLink | None:
+    """The invitation a link names, whatever its state (for the page's language only)."""
+    return (
+        CareLink.objects.select_related("patient").filter(token_hash=tokens.digest(token)).first()
+    )
+
+
 def _activate(link: CareLink, *, user: User) -> CareLink:
     now = timezone.now()
     link.caregiver = user

@@ -6,7 +6,9 @@ expired, revoked or unknown link shows a page saying so and changes nothing.
 
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -33,17 +35,50 @@ def _state(request, link) -> str:
     return "sign-in" if holder.is_caregiver else "other-role"
 
 
+def _page(request, template: str, context: dict, *, status: int = 200):
+    """In the patient app's look (its base template and style)."""
+    from patientapp.views import page  # the app's pages import the caregivers' models
+
+    return page(request, template, context, status=status)
+
+
 def _unusable(request, reason: str):
     status = 404 if reason == "unknown" else 410
-    return render(
-        request, "caregivers/pages/accept-unusable.html", {"reason": reason}, status=status
-    )
+    with translation.override(_visitor_language(request)):
+        return _page(
+            request, "caregivers/pages/accept-unusable.html", {"reason": reason}, status=status
+        )
+
+
+def _visitor_language(request) -> str:
+    from patientapp.views import visitor_language
+
+    return visitor_language(request)
+
+
+def _accepted(request, link, user):
+    """Signed in, on the app's home page, acting for the patient just accepted."""
+    from patientapp.views import ACTING_FOR
+
+    if request.user != user:
+        login(request, user, backend=BACKEND)
+    request.session[ACTING_FOR] = link.patient_id
+    return redirect("app:home")
 
 
 @never_cache
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request, token: str):
+    """The page follows the patient's language, as all of the app's pages (API.md)."""
+    link = services.invitation_peek(token)
+    with translation.override(link.patient.language if link else _visitor_language(request)):
+        response = _accept_invitation(request, token)
+        response.headers.setdefault("Content-Language", translation.get_language())
+    return response
+
+
+def _accept_invitation(request, token: str):
     try:
         link = services.invitation_get(token)
     except services.InvitationUnusable as exc:
@@ -61,32 +96,30 @@ def accept_invitation(request, token: str):
     )
     context.update(new_form=new_form, sign_in_form=sign_in)
     if not posted:
-        return render(request, "caregivers/pages/accept.html", context)
+        return _page(request, "caregivers/pages/accept.html", context)
     try:
         if state == "new" and new_form.is_valid():
             try:
-                _, user = services.invitation_accept_new(
+                _link, user = services.invitation_accept_new(
                     token=token, password=new_form.cleaned_data["password"]
                 )
             except ValidationError as exc:  # the password validators
                 new_form.add_error("password", exc)
             else:
-                login(request, user, backend=BACKEND)
-                return render(request, "caregivers/pages/accepted.html", {"link": link})
+                return _accepted(request, link, user)
         elif state == "sign-in" and sign_in.is_valid():
             user = sign_in.get_user()
             services.invitation_accept_existing(token=token, user=user)
-            login(request, user, backend=BACKEND)
-            return render(request, "caregivers/pages/accepted.html", {"link": link})
+            return _accepted(request, link, user)
         elif state == "link":
             services.invitation_accept_existing(token=token, user=request.user)
-            return render(request, "caregivers/pages/accepted.html", {"link": link})
+            return _accepted(request, link, request.user)
     except services.InvitationUnusable as exc:  # used by a request that got there first
         return _unusable(request, exc.reason)
     except (services.WrongAccountRole, services.AccountExists, services.AlreadyLinked) as exc:
-        context["problem"] = exc.detail
+        context["problem"] = _(str(exc.detail))
     # A form with a mistake, or a POST the page did not offer: say so, store nothing.
-    return render(request, "caregivers/pages/accept.html", context, status=400)
+    return _page(request, "caregivers/pages/accept.html", context, status=400)
 
 
 # Mail clients send RFC 8058 one-click POSTs without cookies or CSRF tokens; the signed

@@ -55,7 +55,9 @@ def parse_temperature(text: str, unit: str) -> tuple[float | None, str | None]:
 
 
 class PatientLoginForm(LoginSlowDownFormMixin, AuthenticationForm):
-    """The app's session login: patients only (care teams sign in on the dashboard)."""
+    """The app's session login: patients and caregivers (care teams sign in on the dashboard).
+    The failed sign-in slow-down is the accounts' one (a known device cookie is never locked
+    out by someone else's failures)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -63,6 +65,7 @@ class PatientLoginForm(LoginSlowDownFormMixin, AuthenticationForm):
         "inactive": _("This account is switched off. Please call your care team."),
         "not_patient": _("This sign-in is for patients. Care teams sign in on the dashboard."),
     }
+    slowed_down_message = _("Too many failed sign-ins. Please try again in {wait} seconds.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,7 +74,7 @@ class PatientLoginForm(LoginSlowDownFormMixin, AuthenticationForm):
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        if not user.is_patient:
+        if not (user.is_patient or user.is_caregiver):
             raise forms.ValidationError(self.error_messages["not_patient"], code="not_patient")
 
 

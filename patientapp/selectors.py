@@ -17,10 +17,31 @@ from reminders.models import Reminder
 from reminders.selectors import reminders_for
 
 
-def acting_patient(user: User) -> Patient | None:
-    """Whose pages these are: a patient's own. (Caregivers, issue 13, will act for the
-    patients who invited them; every view asks here, so that is one change.)"""
-    return patients_for(user).select_related("team", "user").first() if user.is_patient else None
+def acting_patient(user: User, chosen_id: int | None = None) -> Patient | None:
+    """Whose pages these are: a patient's own; for a caregiver, the patient chosen (kept in
+    the session, `chosen_id`) among those they help, or their only one. None when there is
+    nobody to act for, or a caregiver of several has not chosen yet (cared_patients says
+    which). Asked on every request through the active care links (recovery.selectors
+    .patients_for), so a revoked link stops working on the next request."""
+    if user.is_patient:
+        return patients_for(user).select_related("team", "user").first()
+    if not user.is_caregiver:
+        return None
+    patients = cared_patients(user)
+    if chosen_id is not None:
+        chosen = [p for p in patients if p.pk == chosen_id]
+        if chosen:
+            return chosen[0]
+    return patients[0] if len(patients) == 1 else None
+
+
+def cared_patients(user: User) -> list[Patient]:
+    """The patients a caregiver helps today (active links), by name: one query."""
+    if not user.is_caregiver:
+        return []
+    return list(
+        patients_for(user).select_related("team", "user").order_by("first_name", "last_name", "id")
+    )
 
 
 def symptom_severity(code: str) -> str | None:
@@ -90,17 +111,26 @@ def home_get(patient: Patient, *, now: datetime | None = None) -> Home:
     )
 
 
-def own_checkins(user: User) -> QuerySet[CheckIn]:
-    return checkins_for(user)
+# The `patient` narrows a caregiver's scope (all the patients they help) to the one they act
+# for; the user's own scope always comes first.
 
 
-def own_procedures(user: User) -> QuerySet[Procedure]:
-    return procedures_for(user)
+def _narrowed(queryset, patient: Patient | None):
+    return queryset if patient is None else queryset.filter(patient=patient)
 
 
-def own_reminders(user: User) -> QuerySet[Reminder]:
-    return reminders_for(user)
+def own_checkins(user: User, patient: Patient | None = None) -> QuerySet[CheckIn]:
+    return _narrowed(checkins_for(user), patient)
 
 
-def own_checkin_get(user: User, checkin_id) -> CheckIn | None:
-    return checkins_for(user).filter(pk=checkin_id).prefetch_related("alerts").first()
+def own_procedures(user: User, patient: Patient | None = None) -> QuerySet[Procedure]:
+    return _narrowed(procedures_for(user), patient)
+
+
+def own_reminders(user: User, patient: Patient | None = None) -> QuerySet[Reminder]:
+    return _narrowed(reminders_for(user), patient)
+
+
+def own_checkin_get(user: User, checkin_id, patient: Patient | None = None) -> CheckIn | None:
+    checkins = _narrowed(checkins_for(user), patient)
+    return checkins.filter(pk=checkin_id).prefetch_related("alerts").first()

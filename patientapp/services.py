@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from recovery import services as recovery_services
@@ -33,13 +34,19 @@ def signin_link_expiry(*, patient: Patient, now: datetime) -> datetime:
 
 
 def signin_link_issue(
-    *, patient: Patient, purpose: str = SignInLink.Purpose.CHECKIN, now: datetime | None = None
+    *,
+    patient: Patient,
+    user=None,
+    purpose: str = SignInLink.Purpose.CHECKIN,
+    now: datetime | None = None,
 ) -> str:
-    """Store a new single-use link for the patient and return its token (only shown once)."""
+    """Store a new single-use link for the patient and return its token (only shown once).
+    `user`: a caregiver the link is for (it signs them in, acting for the patient)."""
     now = now or timezone.now()
     token = secrets.token_urlsafe(32)
     SignInLink.objects.create(
         patient=patient,
+        user=user,
         purpose=purpose,
         token_digest=signin_digest(token),
         created_at=now,
@@ -58,19 +65,53 @@ def _usable(token: str, purpose: str, now: datetime):
     )
 
 
+def _still_allowed(link: SignInLink | None) -> SignInLink | None:
+    """A caregiver's link works only while they still help the patient (an active care link,
+    asked now: revoking after the email was sent stops it)."""
+    if link is None or not link.user_id:
+        return link
+    from recovery.selectors import patients_for
+
+    if not link.user.is_active or not patients_for(link.user).filter(pk=link.patient_id).exists():
+        return None
+    return link
+
+
 def signin_link_peek(*, token: str, purpose: str = SignInLink.Purpose.CHECKIN) -> SignInLink | None:
     """The link if it can still be used; reading it changes nothing (mail scanners GET it)."""
-    return _usable(token, purpose, timezone.now()).select_related("patient__user").first()
+    link = _usable(token, purpose, timezone.now()).select_related("patient__user", "user").first()
+    return _still_allowed(link)
 
 
 @transaction.atomic
-def signin_link_use(*, token: str, purpose: str = SignInLink.Purpose.CHECKIN) -> Patient | None:
-    """Spend the link: the one conditional UPDATE that changes the row wins."""
+def signin_link_use(*, token: str, purpose: str = SignInLink.Purpose.CHECKIN) -> SignInLink | None:
+    """Spend the link: the one conditional UPDATE that changes the row wins. The link names
+    whom it signs in (`signs_in`) and for which patient."""
     now = timezone.now()
-    link = _usable(token, purpose, now).select_related("patient__user").first()
+    link = _still_allowed(
+        _usable(token, purpose, now).select_related("patient__user", "user").first()
+    )
     if link is None or not _usable(token, purpose, now).filter(pk=link.pk).update(used_at=now):
         return None
-    return link.patient
+    return link
+
+
+# Used and expired links are kept a few days (to tell "used" from "unknown" while someone
+# might still click), then deleted in bulk by the beat task patientapp.tasks.
+SIGNIN_LINK_KEEP_DAYS = 3
+
+
+def signin_links_prune(
+    *, now: datetime | None = None, keep_days: int = SIGNIN_LINK_KEEP_DAYS
+) -> int:
+    """Delete links expired more than `keep_days` ago, and used ones used that long ago, in
+    one DELETE. Returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=keep_days)
+    # Nothing refers to a link and it has no signals: Django deletes it in one statement.
+    deleted, _ = SignInLink.objects.filter(
+        Q(expires_at__lt=cutoff) | Q(used_at__lt=cutoff)
+    ).delete()
+    return deleted
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("for/", views.choose, name="choose"),
     path("activate/", views.activate, name="activate"),
     path("l/<str:token>/", views.signin_link, name="signin-link"),
     path("checkin/", views.checkin, name="checkin"),

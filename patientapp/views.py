@@ -90,40 +90,77 @@ def app_view(view):
     return wrapper
 
 
+ACTING_FOR = "acting_patient_id"
+
+
+def _forbidden(request, reason: str = "clinician"):
+    with translation.override(_language_of(request)):
+        response = page(request, "patientapp/forbidden.html", {"reason": reason}, status=403)
+    add_never_cache_headers(response)
+    return response
+
+
 def patient_required(view):
-    """Signed out: to /app/login/. Signed in but not a patient: a 403 page."""
+    """Signed out: to /app/login/. A caregiver acts for the patient chosen in the session (or
+    their only one; with several and none chosen, to the "who for?" page). Signed in but
+    neither: a 403 page."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), login_url=reverse("app:login"))
-        request.patient = selectors.acting_patient(request.user)
+        request.patient = selectors.acting_patient(request.user, request.session.get(ACTING_FOR))
+        request.is_caregiver = request.user.is_caregiver
+        if request.patient is None and request.is_caregiver:
+            request.session.pop(ACTING_FOR, None)
+            if len(selectors.cared_patients(request.user)) > 1:
+                return redirect_to_login(
+                    request.get_full_path(),
+                    login_url=reverse("app:choose"),
+                    redirect_field_name="next",
+                )
+            return _forbidden(request, "no-patients")
         if request.patient is None:
-            with translation.override(visitor_language(request)):
-                response = render(request, "patientapp/forbidden.html", status=403)
-            add_never_cache_headers(response)
-            return response
+            return _forbidden(request)
         return app_view(view)(request, *args, **kwargs)
 
     return wrapper
 
 
-def page(request, template: str, context: dict | None = None, *, nav: str = "", status=200):
+def patient_only(view):
+    """Pages a caregiver never sees (the access log): a 403 page for them."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.is_caregiver:
+            return _forbidden(request, "patient-only")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def chrome_context(request) -> dict:
+    """What the app's base template needs around any page (also the accounts' /app/
+    password-reset pages, accounts/views.py): whose pages, the team's numbers."""
     patient = getattr(request, "patient", None)
     team = patient.team if patient else None
+    caregiver = patient is not None and getattr(request, "is_caregiver", False)
+    return {
+        "patient": patient,
+        # A caregiver sees whose record it is on every page, and may switch.
+        "caregiver": caregiver,
+        "can_switch": caregiver and request.session.get(ACTING_FOR) is not None,
+        "team": team,
+        "emergency_number": team.emergency_number if team else settings.DEFAULT_EMERGENCY_NUMBER,
+        "emergency_symptoms": emergency_symptoms_text(),
+    }
+
+
+def page(request, template: str, context: dict | None = None, *, nav: str = "", status=200):
     return render(
         request,
         template,
-        {
-            **(context or {}),
-            "nav": nav,
-            "patient": patient,
-            "team": team,
-            "emergency_number": team.emergency_number
-            if team
-            else settings.DEFAULT_EMERGENCY_NUMBER,
-            "emergency_symptoms": emergency_symptoms_text(),
-        },
+        {**(context or {}), "nav": nav, **chrome_context(request)},
         status=status,
     )
 
@@ -174,7 +211,10 @@ def _after_login(request, user, *, via_link: bool = False):
 @app_view
 @require_http_methods(["GET", "POST"])
 def login_view(request):
-    if request.user.is_authenticated and request.user.is_patient and request.method == "GET":
+    signed_in = request.user.is_authenticated and (
+        request.user.is_patient or request.user.is_caregiver
+    )
+    if signed_in and request.method == "GET":
         return redirect("app:home")
     form = PatientLoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -232,15 +272,22 @@ def signin_link(request, token: str):
         return refused
     link = services.signin_link_peek(token=token)
     if request.method == "POST" and link is not None:
-        patient = services.signin_link_use(token=token)
-        if patient is not None:
-            _after_login(request, patient.user, via_link=True)
+        link = services.signin_link_use(token=token)
+        if link is not None:
+            if request.user.is_authenticated and request.user != link.signs_in:
+                logout(request)
+            _after_login(request, link.signs_in, via_link=True)
+            if link.user_id:
+                request.session[ACTING_FOR] = link.patient_id
             return redirect("app:checkin")
-        link = None
     if link is None:
         return page(request, "patientapp/link_invalid.html", {"form": PatientLoginForm(request)})
     with translation.override(link.patient.language):
-        return page(request, "patientapp/link.html", {"link_patient": link.patient})
+        return page(
+            request,
+            "patientapp/link.html",
+            {"link_patient": link.patient, "link_user": link.user if link.user_id else None},
+        )
 
 
 # --- Home, history, plan, access log -------------------------------------------------------
@@ -279,8 +326,8 @@ def _symptom_names(codes) -> list[str]:
 @patient_required
 def history(request):
     patient = request.patient
-    checkins = list(selectors.own_checkins(request.user).order_by("recorded_at"))
-    procedures = list(selectors.own_procedures(request.user))
+    checkins = list(selectors.own_checkins(request.user, patient).order_by("recorded_at"))
+    procedures = list(selectors.own_procedures(request.user, patient))
     chart = charts.pain_chart(
         checkins=checkins, procedures=procedures, tz=patient.tz, now=timezone.now()
     )
@@ -359,6 +406,7 @@ def plan(request):
 
 @require_GET
 @patient_required
+@patient_only
 def access_log(request):
     records = Paginator(access_log_for(request.user), 50).get_page(request.GET.get("page"))
     entries = [
@@ -380,6 +428,8 @@ def access_log(request):
 @require_http_methods(["GET", "POST"])
 @patient_required
 def settings_view(request):
+    if request.is_caregiver:
+        return _caregiver_settings(request)
     patient = request.patient
     wanted = reminder_services.reminder_kinds_wanted(patient=patient)
     initial = {
@@ -427,6 +477,56 @@ def settings_view(request):
     )
 
 
+def _caregiver_settings(request):
+    """A caregiver's own things only: their password. The patient's reminders, email and
+    password are the patient's; the pages follow the patient's language (API.md)."""
+    password_form = PasswordChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and password_form.is_valid():
+        request.user.set_password(password_form.cleaned_data["new_password"])
+        request.user.save(update_fields=["password"])
+        update_session_auth_hash(request, request.user)
+        return redirect(reverse("app:settings") + "?saved=password")
+    return page(
+        request,
+        "patientapp/caregiver_settings.html",
+        {"password_form": password_form, "saved": request.GET.get("saved")},
+        nav="more",
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def choose(request):
+    """ "Who are you checking in for?": a caregiver of several patients chooses one, kept in
+    the session. Anyone else (or a caregiver of one) goes on to the home page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), login_url=reverse("app:login"))
+    patients = selectors.cared_patients(request.user)
+    if len(patients) < 2:
+        return redirect("app:home")
+    target = request.POST.get("next", request.GET.get("next", ""))
+    target = target if target.startswith("/app/") and not target.startswith("//") else ""
+    error = ""
+    if request.method == "POST":
+        chosen = [p for p in patients if str(p.pk) == request.POST.get("patient", "")]
+        if chosen:
+            if request.session.get(ACTING_FOR) != chosen[0].pk:
+                request.session.pop(DRAFT, None)  # a half-done check-in was for someone else
+            request.session[ACTING_FOR] = chosen[0].pk
+            return redirect(target or reverse("app:home"))
+        error = _("Choose the person you are checking in for.")
+    request.patient = None
+    with translation.override(patients[0].language):
+        response = page(
+            request,
+            "patientapp/choose.html",
+            {"patients": patients, "next": target, "error": error, "signed_in": True},
+            status=400 if request.method == "POST" else 200,
+        )
+    add_never_cache_headers(response)
+    return response
+
+
 # --- The check-in, one question per screen -------------------------------------------------
 
 DRAFT = "checkin_draft"
@@ -443,9 +543,10 @@ def symptoms_in_question_order() -> list[str]:
 
 def _draft(request) -> dict:
     draft = request.session.get(DRAFT)
-    if not draft:
+    if not draft or draft.get("patient", request.patient.pk) != request.patient.pk:
         draft = {
             "id": str(uuid.uuid4()),
+            "patient": request.patient.pk,
             "pain_score": None,
             "temperature_text": "",
             "unit": request.session.get("temperature_unit", "c"),
@@ -602,7 +703,9 @@ def _review(request):
             if serializer.is_valid():
                 try:
                     result = recovery_services.checkin_record(
-                        patient=request.patient, data=serializer.validated_data
+                        patient=request.patient,
+                        data=serializer.validated_data,
+                        entered_by=request.user,
                     )
                 except Conflict:
                     errors["id"] = _("This check-in was already sent with other answers.")
@@ -650,7 +753,7 @@ def _review_context(draft: dict) -> dict:
 @require_GET
 @patient_required
 def checkin_done(request, checkin_id):
-    checkin = selectors.own_checkin_get(request.user, checkin_id)
+    checkin = selectors.own_checkin_get(request.user, checkin_id, request.patient)
     if checkin is None:
         raise Http404("No such check-in.")
     alerts = sorted(checkin.alerts.all(), key=lambda a: -SEVERITY_RANK[a.severity])
@@ -687,12 +790,20 @@ def checkin_api(request):
         return JsonResponse({"detail": "Body must be JSON."}, status=400)
     if not isinstance(body, dict):
         return JsonResponse({"detail": "Body must be a JSON object."}, status=400)
-    serializer = CheckInInputSerializer(data=body, context={"patient": request.patient})
+    # The queue names the patient it was made for (a caregiver may have switched since);
+    # one outside the caller's care is the API's 400 field error, as POST /api/v1/checkins/.
+    patient = request.patient
+    if body.get("patient") is not None:
+        named = [p for p in _patients_of(request) if p.pk == body["patient"]]
+        if not named:
+            return JsonResponse({"patient": ["No such patient."]}, status=400)
+        patient = named[0]
+    serializer = CheckInInputSerializer(data=body, context={"patient": patient})
     if not serializer.is_valid():
         return JsonResponse(serializer.errors, status=400)
     try:
         result = recovery_services.checkin_record(
-            patient=request.patient, data=serializer.validated_data
+            patient=patient, data=serializer.validated_data, entered_by=request.user
         )
     except Conflict as exc:
         return JsonResponse({"detail": str(exc.detail)}, status=409)
@@ -703,11 +814,21 @@ def checkin_api(request):
     return JsonResponse(answer, status=200 if result.replayed else 201)
 
 
+def _patients_of(request) -> list:
+    if request.is_caregiver:
+        return selectors.cared_patients(request.user)
+    return [request.patient]
+
+
 @require_GET
 def offline(request):
     """The check-in as one page for the service worker's cache: no health data at all (only
     the signed-in patient's language and their team's emergency number)."""
-    patient = selectors.acting_patient(request.user) if request.user.is_authenticated else None
+    patient = (
+        selectors.acting_patient(request.user, request.session.get(ACTING_FOR))
+        if request.user.is_authenticated
+        else None
+    )
     language = patient.language if patient else visitor_language(request)
     number = patient.team.emergency_number if patient else settings.DEFAULT_EMERGENCY_NUMBER
     with translation.override(language):

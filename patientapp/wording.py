@@ -197,3 +197,13 @@ ACCESS_LOG_TEXTS = [
     gettext_noop("looked at your record"),
     gettext_noop("changed your record"),
 ]
+
+# The accept page's problems (caregivers/services.py), shown in the patient's language.
+CAREGIVER_PROBLEMS = [
+    gettext_noop(
+        "This address belongs to a patient's or a care team's account. A caregiver needs an "
+        "account of their own: ask for the invitation to be sent to another address."
+    ),
+    gettext_noop("An account with this address exists already: sign in to link it."),
+    gettext_noop("This account already helps this patient."),
+]

@@ -435,7 +435,9 @@ def _reminder_deliver(
             links = copy_links.get(reminder.patient_id, [])
             if links:
                 reminder_copies_queue(
-                    reminder=reminder, context=reminder_context(reminder=reminder), links=links
+                    reminder=reminder,
+                    context=reminder_context(reminder=reminder, signin=False),
+                    links=links,
                 )
     return Status.SENT
 
@@ -539,8 +541,9 @@ def unsubscribe_url(*, patient_id: int, kind: str) -> str:
     return f"{settings.SITE_URL}/unsubscribe/{unsubscribe_token(patient_id=patient_id, kind=kind)}/"
 
 
-def reminder_context(*, reminder: Reminder) -> dict:
-    """What a reminder email says, in the language active (reminder_message: the patient's)."""
+def reminder_context(*, reminder: Reminder, signin: bool = True) -> dict:
+    """What a reminder email says, in the language active (reminder_message: the patient's).
+    `signin=False`: without the patient's sign-in link (a caregiver's copy gets its own)."""
     from patientapp.services import signin_link_issue, signin_link_url
 
     patient = reminder.patient
@@ -553,7 +556,7 @@ def reminder_context(*, reminder: Reminder) -> dict:
         "text": plan.text_for(reminder.kind, until=until, due=due_day),
         "kind_label": gettext(plan.Kind(reminder.kind).label),
         # "Check in now": a single-use sign-in link to the patient app (patientapp/).
-        "signin_url": signin_link_url(signin_link_issue(patient=patient)),
+        "signin_url": signin_link_url(signin_link_issue(patient=patient)) if signin else "",
         "due_day": plan.format_day(due_day),
         "lifting_restriction_until": plan.format_day(until),
         # Other reminders repeat the restriction while it holds; its own two name it already.

@@ -254,6 +254,15 @@ CELERY_BEAT_SCHEDULE |= {
     },
 }
 
+# The patient app's used and expired sign-in links, deleted a few days on (patientapp/tasks.py).
+SIGNIN_LINK_PRUNE_SECONDS = env.float("SIGNIN_LINK_PRUNE_SECONDS", default=6 * 3600.0)
+CELERY_BEAT_SCHEDULE |= {
+    "signin-links-prune": {
+        "task": "patientapp.tasks.signin_links_prune_task",
+        "schedule": SIGNIN_LINK_PRUNE_SECONDS,
+    },
+}
+
 # DRF
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -477,6 +477,10 @@ class PatientBriefSerializer(serializers.Serializer):
     last_name = serializers.CharField()
 
 
+class CaregiverPatientSerializer(PatientBriefSerializer):
+    care_team = CareTeamContactSerializer()
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
@@ -488,9 +492,14 @@ class MeSerializer(serializers.Serializer):
     language = serializers.ChoiceField(
         choices=Language.choices, required=False, help_text="Patients only."
     )
-    care_team = CareTeamContactSerializer(required=False, help_text="Patients only.")
-    patients = PatientBriefSerializer(
-        many=True, required=False, help_text="Caregivers only: the patients they help."
+    care_team = CareTeamContactSerializer(
+        required=False,
+        help_text="A patient's team; a caregiver's when all their patients share one team.",
+    )
+    patients = CaregiverPatientSerializer(
+        many=True,
+        required=False,
+        help_text="Caregivers only: the patients they help, each with their care team.",
     )
     ask_bone_medicine = serializers.BooleanField(
         required=False,

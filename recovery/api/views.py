@@ -54,12 +54,48 @@ class MeView(APIView):
         if user.is_clinician:
             body["teams"] = list(selectors.teams_for(user).values("id", "name"))
         if user.is_caregiver:
-            body["patients"] = list(
-                selectors.patients_for(user)
-                .order_by("last_name", "first_name", "id")
-                .values("id", "first_name", "last_name")
-            )
+            body.update(caregiver_me(user))
         return Response(body)
+
+
+def caregiver_me(user) -> dict:
+    """A caregiver's patients, each with their care team (whom to call about that patient);
+    and `care_team` at the top, as a patient's, when all their patients share one team (the
+    usual case: one patient). Patients of different teams: only each entry's, never a guess.
+    One query, however many patients."""
+    rows = (
+        selectors.patients_for(user)
+        .order_by("last_name", "first_name", "id")
+        .values(
+            "id",
+            "first_name",
+            "last_name",
+            "team_id",
+            "team__name",
+            "team__phone",
+            "team__emergency_number",
+        )
+    )
+    patients, teams = [], {}
+    for row in rows:
+        team = {
+            "name": row["team__name"],
+            "phone": row["team__phone"],
+            "emergency_number": row["team__emergency_number"],
+        }
+        teams[row["team_id"]] = team
+        patients.append(
+            {
+                "id": row["id"],
+                "first_name": row["first_name"],
+                "last_name": row["last_name"],
+                "care_team": team,
+            }
+        )
+    body: dict = {"patients": patients}
+    if len(teams) == 1:
+        body["care_team"] = next(iter(teams.values()))
+    return body
 
 
 def token_pair(user) -> dict:

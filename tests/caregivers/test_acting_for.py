@@ -108,7 +108,15 @@ def test_me_lists_the_patients_of_active_links_only(api, caregiver, patient):
     CareLinkFactory(patient=revoked, caregiver=caregiver, status="revoked")
     me = api(caregiver).get("/api/v1/me/").json()
     assert me["role"] == "caregiver"
-    assert me["patients"] == [{"id": patient.pk, "first_name": "Bob", "last_name": "Stone"}]
+    team = {
+        "name": patient.team.name,
+        "phone": patient.team.phone,
+        "emergency_number": patient.team.emergency_number,
+    }
+    assert me["patients"] == [
+        {"id": patient.pk, "first_name": "Bob", "last_name": "Stone", "care_team": team}
+    ]
+    assert me["care_team"] == team
     assert "patient_id" not in me
 
 
@@ -200,3 +208,26 @@ def test_a_patient_cannot_revoke_another_patients_caregiver(api, other_caregiver
     assert api(patient.user).delete(f"/api/v1/me/caregivers/{theirs.pk}/").status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == "active"
+
+
+def test_a_caregivers_me_carries_care_team_once_shared_and_per_patient_always(
+    api, caregiver, patient, other_patient
+):
+    """API.md: a caregiver's /api/v1/me/ carries care_team. Patients of one team: at the top,
+    as a patient's; of two teams: only on each entry of `patients`, never a guess."""
+    patient.team.phone, patient.team.emergency_number = "+1 555 0100", "911"
+    patient.team.save()
+    other_patient.team.phone, other_patient.team.emergency_number = "+34 900 000 000", "112"
+    other_patient.team.save()
+    client = api(caregiver)
+    me = client.get("/api/v1/me/").json()
+    assert me["care_team"] == {
+        "name": patient.team.name,
+        "phone": "+1 555 0100",
+        "emergency_number": "911",
+    }
+    CareLinkFactory(patient=other_patient, caregiver=caregiver)
+    me = client.get("/api/v1/me/").json()
+    assert "care_team" not in me
+    numbers = {p["id"]: p["care_team"]["emergency_number"] for p in me["patients"]}
+    assert numbers == {patient.pk: "911", other_patient.pk: "112"}

@@ -155,13 +155,19 @@ def test_a_new_caregiver_sets_a_password_and_is_signed_in(api, patient):
     text = page.content.decode()
     assert "BS" in text and "daughter" in text and "Set a password" in text
     assert "Stone" not in text
-    assert "<script" not in text and "style=" not in text  # a CSP is coming
+    # The patient app's look: its base template, its script file only (the CSP allows no
+    # inline script or style).
+    assert "patientapp/app.css" in text
+    assert re.search(r"<script(?![^>]*\bsrc=)", text) is None and "style=" not in text
 
     response = browser.post(
         accept_url(token), {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
     )
 
-    assert response.status_code == 200, response.content
+    # Signed in, and on the app's home page, checking in for the patient.
+    assert (response.status_code, response["Location"]) == (302, "/app/"), response.content
+    home = browser.get("/app/").content.decode()
+    assert "Checking in for Bob Stone" in home
     user = User.objects.get(email="ann@care.test")
     assert (user.role, user.get_full_name()) == ("caregiver", "Ann Hill")
     link = CareLink.objects.get()
@@ -174,7 +180,15 @@ def test_a_new_caregiver_sets_a_password_and_is_signed_in(api, patient):
     # The session works on the API too, and a token pair can be had with the new password.
     me = browser.get("/api/v1/me/").json()
     assert me["role"] == "caregiver"
-    assert me["patients"] == [{"id": patient.pk, "first_name": "Bob", "last_name": "Stone"}]
+    team = {
+        "name": patient.team.name,
+        "phone": patient.team.phone,
+        "emergency_number": patient.team.emergency_number,
+    }
+    assert me["patients"] == [
+        {"id": patient.pk, "first_name": "Bob", "last_name": "Stone", "care_team": team}
+    ]
+    assert me["care_team"] == team
     tokens = api(None).post(
         "/api/v1/auth/token/", {"email": "ann@care.test", "password": NEW_PASSWORD}, format="json"
     )
@@ -184,7 +198,7 @@ def test_a_new_caregiver_sets_a_password_and_is_signed_in(api, patient):
 def test_an_invitation_link_works_once(api, patient):
     token = invited_token(api, patient)
     body = {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
-    assert Client().post(accept_url(token), body).status_code == 200
+    assert Client().post(accept_url(token), body).status_code == 302
     with nothing_created():
         again = Client().post(accept_url(token), body)
         shown = Client().get(accept_url(token))
@@ -232,7 +246,7 @@ def test_an_existing_caregiver_signs_in_to_link_a_second_patient(api, patient):
     assert "password is not right" in wrong.content.decode()
 
     response = browser.post(accept_url(token), {"password": PASSWORD})
-    assert response.status_code == 200, response.content
+    assert (response.status_code, response["Location"]) == (302, "/app/"), response.content
     me = api(ann).get("/api/v1/me/").json()
     assert sorted(p["id"] for p in me["patients"]) == sorted([first.pk, patient.pk])
 
@@ -243,7 +257,7 @@ def test_a_signed_in_caregiver_links_with_one_button(api, patient):
     browser = Client()
     browser.force_login(ann)
     assert "Add BS to your account" in browser.get(accept_url(token)).content.decode()
-    assert browser.post(accept_url(token)).status_code == 200
+    assert browser.post(accept_url(token)).status_code == 302
     assert CareLink.objects.get().caregiver == ann
 
 
@@ -308,7 +322,7 @@ def test_the_accept_form_is_csrf_protected(api, patient):
         accept_url(token),
         {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD, "csrfmiddlewaretoken": csrf},
     )
-    assert accepted.status_code == 200
+    assert accepted.status_code == 302
     assert CareLink.objects.get().status == "active"
 
 

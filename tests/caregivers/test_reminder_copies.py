@@ -83,6 +83,22 @@ def test_a_sent_reminder_queues_one_copy_per_caregiver_who_asked(
     assert "/unsubscribe/caregiver/" in copy.body_html
 
 
+def test_a_copys_signin_link_is_bound_to_the_caregiver(
+    procedure, ann, ny_patient, django_capture_on_commit_callbacks
+):
+    from patientapp.models import SignInLink
+
+    with time_machine.travel(DAY_1, tick=False):
+        send_batch(dispatch(django_capture_on_commit_callbacks), django_capture_on_commit_callbacks)
+    copy = copies().first()
+    assert "/app/l/" in copy.body_text and "/app/l/" in copy.body_html
+    # The patient's three links, and one per copy bound to Ann: hers signs in Ann.
+    mine = SignInLink.objects.filter(user=ann)
+    assert mine.count() == copies().count() == 3
+    assert {link.patient for link in mine} == {ny_patient}
+    assert SignInLink.objects.filter(user=None).count() == 3
+
+
 def test_the_single_send_path_queues_the_copy_too(
     procedure, ann, django_capture_on_commit_callbacks
 ):

@@ -17,7 +17,13 @@ from playwright.sync_api import expect, sync_playwright
 from recovery.models import Alert, CheckIn
 from recovery.services import patient_enroll, procedure_record
 from reminders.models import Reminder
-from tests.factories import PASSWORD, CheckInFactory, PatientFactory
+from tests.factories import (
+    PASSWORD,
+    CaregiverFactory,
+    CareLinkFactory,
+    CheckInFactory,
+    PatientFactory,
+)
 from tests.support.worker import Worker, purge_broker, require_services, wait_until
 
 pytestmark = pytest.mark.browser
@@ -146,7 +152,7 @@ def test_activation_email_to_an_emergency_screen(
     record_procedure(patient)
     [message] = smtp_server.inbox.wait_for(1, timeout=30, predicate=lambda m: "mae@" in m["To"])
     link = local_link(body_text(message), live_server)
-    assert "/app/activate/?code=" in link
+    assert "/app/activate/?" in link and "code=" in link
 
     page = phone()
     page.goto(link)
@@ -305,7 +311,7 @@ def test_an_offline_checkin_waits_and_is_sent_once_back_online(
         assert CheckIn.objects.count() == 1
         # The service worker never cached a page with data.
         cached = page.evaluate(
-            "caches.open('recovery-shell-v1').then(c => c.keys())"
+            "caches.open('recovery-shell-v2').then(c => c.keys())"
             ".then(keys => keys.map(r => new URL(r.url).pathname))"
         )
         assert set(cached) <= {
@@ -343,6 +349,7 @@ APP_PAGES = [
     ("settings", "/app/settings/", True),
     ("access-log", "/app/access-log/", True),
     ("offline", "/app/offline/", False),
+    ("password-reset", "/app/password-reset/", False),
 ]
 
 
@@ -430,5 +437,143 @@ def test_the_guidance_screens_pass_axe(chromium, live_server, recovering):
             assert serious == [], (name, results.generate_report())
             if SCREENSHOTS:
                 page.screenshot(path=str(Path(SCREENSHOTS) / f"app-{name}.png"), full_page=False)
+    finally:
+        context.close()
+
+
+# --- Caregivers (issue 13) -----------------------------------------------------------------
+
+
+def axe_serious(axe, page) -> list[str]:
+    results = axe.run(page)
+    serious = [
+        v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    return serious and [results.generate_report()]
+
+
+@pytest.mark.e2e
+def test_a_caregivers_invitation_to_a_checkin_the_care_team_sees(
+    phone, live_server, worker, smtp_server, team, clinician, settings
+):
+    """The invitation email in the SMTP sink, the accept page (a password), the caregiver's
+    check-in in the app, and the clinician's patient page naming who entered it."""
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    settings.SITE_URL = live_server.url
+    patient = PatientFactory(
+        team=team, first_name="Margaret", last_name="Hill", user__email="margaret@patient.test"
+    )
+    record_procedure(patient)
+    api = APIClient()
+    api.force_authenticate(patient.user)
+    invited = api.post(
+        "/api/v1/me/caregivers/",
+        {"email": "ann@care.test", "name": "Ann Hill", "relationship": "daughter"},
+        format="json",
+    )
+    assert invited.status_code == 201, invited.content
+    [message] = smtp_server.inbox.wait_for(1, timeout=30, predicate=lambda m: "ann@" in m["To"])
+    link = local_link(body_text(message), live_server)
+    assert "/app/caregiver/accept/" in link
+
+    page = phone()
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Help MH with their recovery")).to_be_visible()
+    page.get_by_label("Choose a password").fill(NEW_PASSWORD)
+    page.get_by_label("Type the same password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Accept and create my account").click()
+    expect(page).to_have_url(f"{live_server.url}/app/")
+    expect(page.get_by_text("Checking in for Margaret Hill")).to_be_visible()
+
+    page.get_by_role("link", name="Check in", exact=True).click()
+    answer_checkin(page, pain=3)
+    page.get_by_role("button", name="Send my check-in").click()
+    expect(page.get_by_role("heading", name="Thank you, your check-in is sent")).to_be_visible()
+    checkin = CheckIn.objects.get()
+    assert (checkin.patient, checkin.entered_by.email) == (patient, "ann@care.test")
+
+    care_team = Client()
+    care_team.force_login(clinician)
+    shown = care_team.get(f"/dashboard/patients/{patient.pk}/")
+    assert shown.status_code == 200
+    assert "entered by Ann Hill (daughter)" in shown.content.decode()
+
+
+def test_the_caregiver_pages_pass_axe_and_fit_a_small_phone(chromium, live_server, recovering):
+    """Ann helps Margaret and her father Walter: the question, whose record it is, her own
+    settings, the access log refused, her copy's sign-in link, an invitation's accept page."""
+    from caregivers import services as caregiver_services
+    from patientapp.services import signin_link_issue
+
+    ann = CaregiverFactory(email="ann@care.test", first_name="Ann", last_name="Hill")
+    CareLinkFactory(patient=recovering, caregiver=ann)
+    walter = PatientFactory(
+        team=recovering.team, first_name="Walter", last_name="Hill", user__email="w@patient.test"
+    )
+    CareLinkFactory(patient=walter, caregiver=ann, relationship="daughter")
+    link_token = signin_link_issue(patient=recovering, user=ann)
+    brother = PatientFactory(team=recovering.team, first_name="Rose", last_name="Lane")
+    caregiver_services.carelink_invite(
+        patient=brother,
+        email="new@care.test",
+        name="Tom Lane",
+        relationship="son",
+        invited_by=brother.user,
+    )
+    from outbox.models import OutgoingEmail
+
+    invitation = OutgoingEmail.objects.get(category="caregiver-invitation").body_text
+    accept_path = re.search(r"/app/caregiver/accept/[^/\s]+/", invitation).group(0)
+
+    axe = Axe()
+    context = chromium.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        pages = [
+            ("accept", accept_path),
+            ("link", f"/app/l/{link_token}/"),
+            ("choose", None),
+            ("home", "/app/"),
+            ("checkin", "/app/checkin/"),
+            ("settings", "/app/settings/"),
+            ("access-log", "/app/access-log/"),
+        ]
+        for name, path in pages:
+            if name == "choose":
+                page.goto(f"{live_server.url}/app/login/")
+                page.get_by_label("Email address").fill("ann@care.test")
+                page.get_by_label("Password").fill(PASSWORD)
+                page.get_by_role("button", name="Sign in").click()
+                expect(page).to_have_url(re.compile(r"/app/for/"))
+                expect(
+                    page.get_by_role("heading", name="Who are you checking in for?")
+                ).to_be_visible()
+            else:
+                page.set_viewport_size(PHONE)
+                page.goto(f"{live_server.url}{path}")
+            page.set_viewport_size(PHONE)
+            assert axe_serious(axe, page) == [], name
+            if SCREENSHOTS:
+                page.screenshot(
+                    path=str(Path(SCREENSHOTS) / f"app-caregiver-{name}.png"), full_page=False
+                )
+            font = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+            assert font >= 18, name
+            assert page.evaluate(TARGETS_TOO_SMALL) == 0, name
+            page.set_viewport_size({"width": 320, "height": 640})
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+            )
+            assert not overflow, f"{name} scrolls sideways at 320 px"
+            if name == "choose":
+                page.locator(f"#patient-{recovering.pk}").check()
+                page.get_by_role("button", name="Continue").click()
+                expect(page.get_by_text("Checking in for Margaret Hill")).to_be_visible()
+                # The offline queue will name Margaret on what it stores (app.js).
+                acting = page.evaluate("localStorage.getItem('recovery-acting-patient')")
+                assert acting == str(recovering.pk)
     finally:
         context.close()

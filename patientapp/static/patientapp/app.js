@@ -6,7 +6,8 @@
 (function () {
   "use strict";
   var QUEUE = "recovery-checkin-queue";
-  var SHELL_CACHE = "recovery-shell-v1";
+  var SHELL_CACHE = "recovery-shell-v2";
+  var ACTING = "recovery-acting-patient";
 
   function readQueue() {
     try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; }
@@ -96,6 +97,9 @@
         symptoms: symptoms,
         notes: form.elements.notes.value.trim()
       };
+      // A caregiver's check-in names whose it is: the patient they last acted for online.
+      var acting = localStorage.getItem(ACTING);
+      if (acting) answers.patient = parseInt(acting, 10);
       var queue = readQueue();
       queue.push({ uuid: uuid4(), recorded_at: new Date().toISOString(), answers: answers });
       writeQueue(queue);
@@ -106,6 +110,15 @@
       showBanner();
       flush();
     });
+  }
+
+  function actingPatient() {
+    // Every signed-in page of a caregiver names the patient (data-acting-patient); a
+    // patient's pages do not, and clear what a caregiver's session left.
+    var body = document.body;
+    if (!body.dataset.signedIn) return;
+    if (body.dataset.actingPatient) localStorage.setItem(ACTING, body.dataset.actingPatient);
+    else localStorage.removeItem(ACTING);
   }
 
   function emergencyNumber() {
@@ -148,6 +161,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     emergencyNumber();
+    actingPatient();
     offlineForm();
     preventDoubleSubmit();
     showBanner();

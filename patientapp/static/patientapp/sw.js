@@ -2,7 +2,7 @@
    page, its stylesheet, script and icons), never a page with health data; those are
    no-store and always come from the network. With no network, a page of the app answers
    with the offline check-in page. */
-var SHELL_CACHE = "recovery-shell-v1";
+var SHELL_CACHE = "recovery-shell-v2";
 var SHELL = [
   "/app/offline/",
   "/static/patientapp/app.css",
