@@ -24,6 +24,7 @@ CHECKIN_ERRORS = {
     ),
     "symptoms": _("Answer yes or no."),
     "notes": _("Your note can be at most 2000 characters long."),
+    "bone_medicine": _("Choose the answer that fits best."),
     "id": _("Something went wrong with this check-in. Please start it again."),
     "recorded_at": _("Something went wrong with this check-in. Please start it again."),
 }

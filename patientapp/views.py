@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.api import describe
 from audit.selectors import access_log_for
 from dashboard import charts
+from recovery import selectors as recovery_selectors
 from recovery import services as recovery_services
 from recovery.api.serializers import CheckInInputSerializer, CheckInResultSerializer
 from recovery.choices import SEVERITY_RANK
@@ -51,7 +52,7 @@ from .forms import (
     checkin_field_error,
     parse_temperature,
 )
-from .wording import REMINDER_STATUS, SYMPTOM_NAMES, SYMPTOM_QUESTIONS
+from .wording import BONE_MEDICINE_ANSWERS, REMINDER_STATUS, SYMPTOM_NAMES, SYMPTOM_QUESTIONS
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 HISTORY_PAGE_SIZE = 30
@@ -532,8 +533,11 @@ def choose(request):
 DRAFT = "checkin_draft"
 
 
-def checkin_steps() -> list[str]:
-    return ["pain", "temperature", *symptoms_in_question_order(), "note", "review"]
+def checkin_steps(draft: dict | None = None) -> list[str]:
+    """The questions in order. The bone-medicine one only when a reminder about it fell due
+    since the last answer (PROTOCOL.md section 6), decided once per check-in in the draft."""
+    bone = ["bone_medicine"] if draft and draft.get("ask_bone_medicine") else []
+    return ["pain", "temperature", *symptoms_in_question_order(), *bone, "note", "review"]
 
 
 def symptoms_in_question_order() -> list[str]:
@@ -553,21 +557,23 @@ def _draft(request) -> dict:
             "temperature_c": None,
             "symptoms": {},
             "notes": "",
+            "ask_bone_medicine": recovery_selectors.ask_bone_medicine(request.patient),
+            "bone_medicine": None,
         }
         request.session[DRAFT] = draft
     return draft
 
 
-def _next_step(step: str, *, back_to_review: bool) -> str:
-    steps = checkin_steps()
+def _next_step(step: str, draft: dict, *, back_to_review: bool) -> str:
+    steps = checkin_steps(draft)
     if back_to_review:
         return reverse("app:checkin-step", args=["review"])
     following = steps[steps.index(step) + 1]
     return reverse("app:checkin-step", args=[following])
 
 
-def _previous_step(step: str) -> str | None:
-    steps = checkin_steps()
+def _previous_step(step: str, draft: dict) -> str | None:
+    steps = checkin_steps(draft)
     index = steps.index(step)
     if index == 0:
         return None
@@ -577,18 +583,20 @@ def _previous_step(step: str) -> str | None:
 
 
 def _step_context(step: str, draft: dict) -> dict:
-    steps = checkin_steps()
+    steps = checkin_steps(draft)
     context = {
         "step": step,
         "step_number": steps.index(step) + 1,
         "step_count": len(steps),
         "draft": draft,
-        "back_url": _previous_step(step),
+        "back_url": _previous_step(step, draft),
         "pain_values": range(11),
     }
     if step in SYMPTOM_QUESTIONS:
         question, hint = SYMPTOM_QUESTIONS[step]
         context.update(question=question, hint=hint, answer=draft["symptoms"].get(step))
+    if step == "bone_medicine":
+        context.update(choices=BONE_MEDICINE_ANSWERS, answer=draft.get("bone_medicine"))
     return context
 
 
@@ -620,6 +628,11 @@ def _read_step(step: str, post, draft: dict) -> dict[str, str]:
         if answer not in ("yes", "no"):
             return {"answer": _("Answer yes or no.")}
         draft["symptoms"][step] = answer == "yes"
+    elif step == "bone_medicine":
+        answer = post.get("answer", "")
+        if answer not in dict(BONE_MEDICINE_ANSWERS):
+            return {"answer": _("Choose the answer that fits best.")}
+        draft["bone_medicine"] = answer
     elif step == "note":
         notes = post.get("notes", "")
         error = checkin_field_error("notes", notes)
@@ -632,12 +645,11 @@ def _read_step(step: str, post, draft: dict) -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 @patient_required
 def checkin(request, step: str = "pain"):
-    steps = checkin_steps()
-    if step not in steps:
+    draft = _draft(request)
+    if step not in checkin_steps(draft):
         raise Http404("No such question.")
     if step == "review":
         return _review(request)
-    draft = _draft(request)
     back_to_review = request.GET.get("back") == "review"
     if request.method == "POST":
         errors = _read_step(step, request.POST, draft)
@@ -645,7 +657,7 @@ def checkin(request, step: str = "pain"):
             if step == "temperature":
                 request.session["temperature_unit"] = draft["unit"]
             request.session[DRAFT] = draft
-            return redirect(_next_step(step, back_to_review=back_to_review))
+            return redirect(_next_step(step, draft, back_to_review=back_to_review))
         context = _step_context(step, errors.pop("_draft", draft))
         context["errors"] = errors
         return page(
@@ -685,6 +697,7 @@ def _submission(post) -> tuple[dict, dict[str, str]]:
         "temperature_c": temperature,
         "symptoms": post.getlist("symptoms"),
         "notes": post.get("notes", ""),
+        "bone_medicine": post.get("bone_medicine") or None,
     }
     for name, value in data.items():
         error = checkin_field_error(name, value)
@@ -730,14 +743,15 @@ def _review(request):
 
 
 def _review_context(draft: dict) -> dict:
-    steps = checkin_steps()
+    steps = checkin_steps(draft)
     said_yes = [code for code in steps if draft["symptoms"].get(code)]
     unanswered = [code for code in SYMPTOM_QUESTIONS if code not in draft["symptoms"]]
     return {
         "step": "review",
         "step_number": len(steps),
         "step_count": len(steps),
-        "back_url": _previous_step("review"),
+        "back_url": _previous_step("review", draft),
+        "bone_medicine_answer": dict(BONE_MEDICINE_ANSWERS).get(draft.get("bone_medicine")),
         "draft": draft,
         "yes_symptoms": [(code, SYMPTOM_NAMES[code]) for code in said_yes],
         "no_symptoms": [

@@ -8,6 +8,15 @@ tests/patientapp/test_i18n.py checks that every one of those has a Spanish trans
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+# The bone-medicine question (PROTOCOL.md section 6), asked when its reminder fell due: the
+# codes of recovery.choices.BoneMedicine in everyday words.
+BONE_MEDICINE_ANSWERS = [
+    ("as_prescribed", _("Yes, I take it as I was told")),
+    ("missed_some", _("Yes, but I have missed some")),
+    ("stopped", _("No, I have stopped taking it")),
+    ("not_prescribed", _("I have not been given any")),
+]
+
 # One yes/no question per symptom code of PROTOCOL.md section 4, in everyday words.
 SYMPTOM_QUESTIONS = {
     "chest_pain": (_("Do you have pain in your chest?"), _("Any pain, tightness or pressure.")),

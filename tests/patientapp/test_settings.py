@@ -87,3 +87,19 @@ def test_a_bad_setting_is_a_400_and_nothing_changes(client_of, patient, changes)
     assert b"There is a problem" in response.content
     patient.refresh_from_db()
     assert (patient.reminder_hour, patient.timezone, patient.language) == (9, "UTC", "en")
+
+
+def test_the_settings_page_downloads_the_patients_own_record(app_client, patient, procedure):
+    """Issue 15: "a 'download my record' button in the patient app": the same FHIR Bundle as
+    GET /api/v1/me/export/, through the app's own session."""
+    client = app_client(patient.user)
+    page = client.get("/app/settings/")
+    assert b'href="/api/v1/me/export/"' in page.content
+    export = client.get("/api/v1/me/export/")
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/fhir+json")
+    assert "attachment" in export["Content-Disposition"]
+    body = export.json()
+    assert body["resourceType"] == "Bundle"
+    patients = [e["resource"] for e in body["entry"] if e["resource"]["resourceType"] == "Patient"]
+    assert [p["id"] for p in patients] == [str(patient.pk)]
