@@ -1,8 +1,9 @@
 """Forms of the team pages (dashboard/team_views.py)."""
 
 from django import forms
+from django.conf import settings
 
-from recovery import rules
+from recovery import phones, rules
 from recovery.models import CareTeam
 from recovery.teams import TEAM_FIELDS
 
@@ -37,6 +38,26 @@ class TeamDetailsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["timezone"].help_text = "IANA name, e.g. America/Chicago (the digest hour)."
+        region = settings.PHONE_REGION
+        self.fields["phone"].label = "Team phone"
+        self.fields["phone"].help_text = (
+            f"The patient app's “call your care team” button. With its country code "
+            f"(+1 202 555 0100) or as a {region} number; saved as +12025550100."
+        )
+        self.fields["emergency_number"].help_text = (
+            f"The patient app's “call now” button: a {region} emergency number (911) or "
+            "a full phone number."
+        )
+        for name in ("phone", "emergency_number"):
+            self.fields[name].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+
+    # The model's own normalisation, so the values the service gets are the stored ones and
+    # a bad number is an error beside its field.
+    def clean_phone(self):
+        return phones.phone_normalise(self.cleaned_data["phone"])
+
+    def clean_emergency_number(self):
+        return phones.emergency_number_normalise(self.cleaned_data["emergency_number"])
 
 
 class TeamSettingsForm(forms.Form):
@@ -46,7 +67,8 @@ class TeamSettingsForm(forms.Form):
     def __init__(self, *args, team: CareTeam, **kwargs):
         initial = dict(team.rule_settings or {})
         super().__init__(*args, initial=initial, **kwargs)
-        defaults = {**rules.DEFAULTS, **rules.NOTIFICATION_DEFAULTS}
+        # Every registered setting's default (other apps register theirs: bonehealth).
+        defaults = rules.setting_defaults()
         for name, spec in rules.SETTING_SPECS.items():
             field_class = forms.IntegerField if spec.integer else forms.FloatField
             field = field_class(

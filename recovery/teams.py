@@ -51,9 +51,9 @@ class InvitationAddressRefused(DomainError):
 
 # --- Settings ------------------------------------------------------------------------------
 
-# The team's own fields edited with its settings (and versioned with them). The team's phone
-# and emergency numbers join this tuple when they become fields of CareTeam.
-TEAM_FIELDS: tuple[str, ...] = ("timezone",)
+# The team's own fields edited with its settings (and versioned with them). The phone and
+# emergency numbers are checked and normalised by CareTeam.clean() (recovery/phones.py).
+TEAM_FIELDS: tuple[str, ...] = ("timezone", "phone", "emergency_number")
 
 
 def team_snapshot(team: CareTeam) -> dict:
@@ -87,11 +87,13 @@ def team_settings_update(
     locked.rule_settings = {
         name: rule_settings[name] for name in SETTING_SPECS if name in rule_settings
     }
+    # Before comparing: clean() normalises the phone numbers (a number typed differently is
+    # not a change), and a refused value raises before anything is written.
+    locked.full_clean(exclude=["name"])
     after = team_snapshot(locked)
     changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
     if not changed:
         return None
-    locked.full_clean(exclude=["name"])
     locked.save(update_fields=[*TEAM_FIELDS, "rule_settings"])
     team.rule_settings = locked.rule_settings
     for name in TEAM_FIELDS:
