@@ -16,12 +16,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import User
+from accounts.services import account_sign_out_everywhere
 from outbox.services import email_queue
 from tracker.exceptions import Conflict, DomainError
 
@@ -114,24 +113,6 @@ def _require_admin(*, team: CareTeam, user: User) -> None:
         raise NotTeamAdmin()
 
 
-def sign_out_everywhere(*, user: User) -> None:
-    """End every dashboard session and revoke every refresh token of the account, at once.
-
-    Sessions are database rows keyed by their own id; which user one holds is inside its
-    encoded data, so every unexpired session is read (removing a clinician is rare). An access
-    token lives out its few minutes, but the scoped selectors stop showing the team's patients
-    on its next request."""
-    key = str(user.pk)
-    stale = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") == key
-    ]
-    Session.objects.filter(session_key__in=stale).delete()
-    for token in OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False):
-        BlacklistedToken.objects.get_or_create(token=token)
-
-
 @transaction.atomic
 def team_member_remove(*, team: CareTeam, by: User, user: User) -> bool:
     """Take `user` off the team. Returns whether they were on it. Their sessions and refresh
@@ -149,7 +130,7 @@ def team_member_remove(*, team: CareTeam, by: User, user: User) -> bool:
     ):
         raise LastAdmin()
     membership.delete()
-    sign_out_everywhere(user=user)
+    account_sign_out_everywhere(user=user)
     logger.info("clinician %s removed from team %s by %s", user.pk, team.pk, by.pk)
     return True
 
