@@ -73,6 +73,9 @@ def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[Care
     # the SMTP server when the patient was discharged. Read now, not from the batch's rows.
     if Patient.objects.filter(pk=reminder.patient_id, status=PatientStatus.DISCHARGED).exists():
         return 0
+    # The patient's own sign-in link signs in the patient: never in a copy (nor in a stored
+    # body). A caregiver's sign-in link would go in as the outbox's `secret=`.
+    copy_context = {key: value for key, value in context.items() if key != "signin_url"}
     queued = 0
     for link in links:
         if link.status != CareLink.Status.ACTIVE or not link.receives_reminders:
@@ -84,7 +87,7 @@ def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[Care
             to=link.caregiver.email,
             template="caregivers/email/reminder-copy",
             context={
-                **context,
+                **copy_context,
                 "caregiver_name": link.caregiver.get_full_name() or link.name,
                 "unsubscribe_kind_url": kind_url,
                 "unsubscribe_all_url": unsubscribe_url(link_id=link.pk, kind=ReminderOptOut.ALL),

@@ -3,8 +3,9 @@
 from django import forms
 from django.conf import settings
 
-from recovery import phones, rules
+from recovery import rules
 from recovery.models import CareTeam
+from recovery.phones import emergency_number_normalise, phone_normalise
 from recovery.teams import TEAM_FIELDS
 
 SETTING_LABELS = {
@@ -54,10 +55,10 @@ class TeamDetailsForm(forms.ModelForm):
     # The model's own normalisation, so the values the service gets are the stored ones and
     # a bad number is an error beside its field.
     def clean_phone(self):
-        return phones.phone_normalise(self.cleaned_data["phone"])
+        return phone_normalise(self.cleaned_data["phone"])
 
     def clean_emergency_number(self):
-        return phones.emergency_number_normalise(self.cleaned_data["emergency_number"])
+        return emergency_number_normalise(self.cleaned_data["emergency_number"])
 
 
 class TeamSettingsForm(forms.Form):
@@ -67,7 +68,6 @@ class TeamSettingsForm(forms.Form):
     def __init__(self, *args, team: CareTeam, **kwargs):
         initial = dict(team.rule_settings or {})
         super().__init__(*args, initial=initial, **kwargs)
-        # Every registered setting's default (other apps register theirs: bonehealth).
         defaults = rules.setting_defaults()
         for name, spec in rules.SETTING_SPECS.items():
             field_class = forms.IntegerField if spec.integer else forms.FloatField

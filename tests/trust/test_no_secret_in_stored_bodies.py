@@ -18,6 +18,7 @@ from recovery import teams
 from recovery.models import TeamMembership
 from recovery.services import procedure_record
 from reminders import services as reminders
+from reminders.models import Reminder
 from reminders.tasks import reminders_dispatch_task, reminders_send_task
 from tests.factories import CaregiverFactory, CareLinkFactory, PatientFactory
 from tests.reminders.conftest import NY, procedure_data
@@ -124,3 +125,25 @@ def test_a_reminders_sign_in_link_is_rendered_at_send_time_and_stored_nowhere(
         assert rows_holding(token) == []
     for copy in OutgoingEmail.objects.filter(category="reminder-copy"):
         assert "/app/l/" not in copy.body_text + copy.body_html
+
+
+def test_a_reminder_copy_is_never_handed_the_patients_sign_in_link(patient, caregiver, link):
+    """The patient's link signs in the patient: the caregiver's copy must not even be able to
+    show it (the copy's template, the other side of this seam, may change)."""
+    from caregivers import copies
+
+    link.receives_reminders = True
+    link.save(update_fields=["receives_reminders"])
+    reminder = Reminder(pk=1, patient=patient, kind="checkin")
+    handed = []
+    real = copies.email_queue
+
+    def spy(**kwargs):
+        handed.append(kwargs["context"])
+        return real(**kwargs)
+
+    context = {"first_name": "Bob", "signin_url": "http://testserver/app/l/patient-token/"}
+    with patch.object(copies, "email_queue", spy):
+        assert copies.reminder_copies_queue(reminder=reminder, context=context, links=[link]) == 1
+    assert handed and "signin_url" not in handed[0]
+    assert rows_holding("patient-token") == []
