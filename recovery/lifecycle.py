@@ -5,7 +5,7 @@ in, the warning-sign rules still run on their check-ins and their alerts stay in
 What stops is what follow-up sends and counts: reminders, the missed_checkins rule, and their
 place in the patient list and the dashboard's figures (recovery.selectors,
 dashboard.selectors). "deceased" also stops, at once, every message still waiting to go to
-the patient.
+the patient, and every one about them waiting to go to their caregivers (messages_stop).
 """
 
 from __future__ import annotations
