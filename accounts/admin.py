@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from tracker.throttling import LoginSlowDownFormMixin
 
 from .models import User
-from .services import account_tokens_revoke
+from .services import account_sign_out_everywhere
 
 
 class AdminLoginForm(LoginSlowDownFormMixin, AdminAuthenticationForm):
@@ -33,15 +33,21 @@ class UserAdmin(BaseUserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # Deactivating an account (or a new password set here) ends its refresh tokens;
-        # access tokens and sessions end on their next request by themselves.
+        # Deactivating an account (or a new password set here) ends its sessions and refresh
+        # tokens; its access tokens are refused on their next request.
         if change and {"is_active", "password"} & set(form.changed_data):
-            account_tokens_revoke(user=obj)
+            account_sign_out_everywhere(user=obj, keep_session_key=_own_session(request, obj))
 
     def user_change_password(self, request, id, form_url=""):
         before = User.objects.filter(pk=id).values_list("password", flat=True).first()
         response = super().user_change_password(request, id, form_url)
         user = User.objects.filter(pk=id).first()
         if user is not None and user.password != before:
-            account_tokens_revoke(user=user)
+            account_sign_out_everywhere(user=user, keep_session_key=_own_session(request, user))
         return response
+
+
+def _own_session(request, user: User) -> str | None:
+    """The admin's own session when they change their own account (Django keeps it signed in
+    after a change of one's own password)."""
+    return request.session.session_key if request.user.pk == user.pk else None

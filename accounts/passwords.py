@@ -25,9 +25,10 @@ from tracker.throttling import account_digest, login_success_record
 from .models import User
 from .services import account_password_set
 
-# Where each role sets its new password. Caregivers will join the patients' path.
+# Where each role sets its new password: caregivers sign in to the patient app, like patients.
 RESET_PATHS = {
     User.Role.PATIENT: "/app/password-reset/",
+    User.Role.CAREGIVER: "/app/password-reset/",
     User.Role.CLINICIAN: "/dashboard/password-reset/",
 }
 CATEGORY = "password-reset"

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 
 from outbox.services import email_queue
+from recovery.choices import PatientStatus
+from recovery.models import Patient
 from reminders.models import Reminder, ReminderOptOut
 
 from .models import CareLink
@@ -47,6 +50,17 @@ def unsubscribe_parse(*, token: str) -> tuple[CareLink, str]:
     return link, data["k"]
 
 
+def messages_about(patient) -> Q:
+    """The outbox rows of this patient's care links (invitations, reminder copies), whoever
+    they go to: registered with recovery.lifecycle.messages_stop. A caregiver of several
+    patients keeps the emails about the others."""
+    links = CareLink.objects.filter(patient=patient).values_list("pk", flat=True)
+    link_ids = [str(pk) for pk in links]
+    if not link_ids:
+        return Q(pk__in=[])
+    return Q(**{f"headers__{LINK_HEADER}__in": link_ids})
+
+
 def _wants(link: CareLink, kind: str) -> bool:
     stopped = {opt_out.kind for opt_out in link.opt_outs.all()}
     return not stopped & {kind, ReminderOptOut.ALL}
@@ -69,6 +83,13 @@ def signin_link_url(token: str) -> str:
 def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[CareLink]) -> int:
     """Queue one copy per caregiver who wants it; `context` is the patient's reminder's.
     Returns how many were queued. Call inside the transaction that marks the reminder sent."""
+    # Follow-up has ended (recovery/lifecycle.py): no copy of a reminder that was already at
+    # the SMTP server when the patient was discharged. Read now, not from the batch's rows.
+    if Patient.objects.filter(pk=reminder.patient_id, status=PatientStatus.DISCHARGED).exists():
+        return 0
+    # The patient's own sign-in link signs in the patient: never in a copy (nor in a stored
+    # body). A caregiver's sign-in link would go in as the outbox's `secret=`.
+    copy_context = {key: value for key, value in context.items() if key != "signin_url"}
     queued = 0
     for link in links:
         if link.status != CareLink.Status.ACTIVE or not link.receives_reminders:
@@ -83,7 +104,7 @@ def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[Care
             to=link.caregiver.email,
             template="caregivers/email/reminder-copy",
             context={
-                **context,
+                **copy_context,
                 "caregiver_name": link.caregiver.get_full_name() or link.name,
                 "signin_url": signin,
                 "unsubscribe_kind_url": kind_url,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from accounts.models import User
+from recovery.choices import PatientStatus
 from recovery.models import Patient
 
 from .models import CareLink
@@ -34,6 +35,8 @@ def reminder_copy_links(patient_ids: Iterable[int]) -> dict[int, list[CareLink]]
             status=CareLink.Status.ACTIVE,
             receives_reminders=True,
         )
+        # A discharged patient's caregivers get no more copies (recovery/lifecycle.py).
+        .exclude(patient__status=PatientStatus.DISCHARGED)
         .select_related("caregiver")
         .prefetch_related("opt_outs")
         .order_by("id")

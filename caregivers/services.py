@@ -46,8 +46,12 @@ class AlreadyLinked(DomainError):
     default_detail = "This account already helps this patient."
 
 
+def accept_url_prefix() -> str:
+    return f"{settings.SITE_URL}/app/caregiver/accept/"
+
+
 def accept_url(token: str) -> str:
-    return f"{settings.SITE_URL}/app/caregiver/accept/{token}/"
+    return f"{accept_url_prefix()}{token}/"
 
 
 # --- Invitation ----------------------------------------------------------------------------
@@ -80,11 +84,14 @@ def carelink_invite(
             # Initials only: the address was typed by someone else and may be wrong.
             "patient_initials": patient.initials,
             "by_team": not invited_by.is_patient,
-            "url": accept_url(token),
+            # The link is "{{ url_prefix }}{{ secret }}/": the token goes in at send time and is
+            # forgotten once sent, so the stored bodies never hold it (outbox.email_queue).
+            "url_prefix": accept_url_prefix(),
             "days": INVITATION_DAYS,
         },
         category="caregiver-invitation",
         headers={LINK_HEADER: str(link.pk)},
+        secret=token,
     )
     return link
 
@@ -181,7 +188,7 @@ def carelink_revoke(*, link: CareLink, by: User) -> CareLink:
     # Its emails not yet sent (the invitation, copies of reminders) are not sent at all.
     OutgoingEmail.objects.filter(
         status=OutgoingEmail.Status.QUEUED, **{f"headers__{LINK_HEADER}": str(link.pk)}
-    ).update(status=OutgoingEmail.Status.CANCELLED)
+    ).update(status=OutgoingEmail.Status.CANCELLED, secret="")
     return link
 
 

@@ -1,10 +1,12 @@
 """Forms of the team pages (dashboard/team_views.py)."""
 
 from django import forms
+from django.conf import settings
 
 from bonehealth import pathway
 from recovery import rules
 from recovery.models import CareTeam
+from recovery.phones import emergency_number_normalise, phone_normalise
 from recovery.teams import TEAM_FIELDS
 
 SETTING_LABELS = {
@@ -41,6 +43,26 @@ class TeamDetailsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["timezone"].help_text = "IANA name, e.g. America/Chicago (the digest hour)."
+        region = settings.PHONE_REGION
+        self.fields["phone"].label = "Team phone"
+        self.fields["phone"].help_text = (
+            f"The patient app's “call your care team” button. With its country code "
+            f"(+1 202 555 0100) or as a {region} number; saved as +12025550100."
+        )
+        self.fields["emergency_number"].help_text = (
+            f"The patient app's “call now” button: a {region} emergency number (911) or "
+            "a full phone number."
+        )
+        for name in ("phone", "emergency_number"):
+            self.fields[name].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+
+    # The model's own normalisation, so the values the service gets are the stored ones and
+    # a bad number is an error beside its field.
+    def clean_phone(self):
+        return phone_normalise(self.cleaned_data["phone"])
+
+    def clean_emergency_number(self):
+        return emergency_number_normalise(self.cleaned_data["emergency_number"])
 
 
 class TeamSettingsForm(forms.Form):

@@ -29,8 +29,9 @@ def _settings_help() -> str:
 class CareTeamForm(forms.ModelForm):
     class Meta:
         model = CareTeam
-        fields = ["name", "timezone", "rule_settings"]
-        # The values are checked by CareTeam.clean(), which the admin form runs on save.
+        fields = ["name", "timezone", "phone", "emergency_number", "rule_settings"]
+        # The values are checked (the phones normalised) by CareTeam.clean(), which the admin
+        # form runs on save.
         # Lazy: other apps add settings when they are ready, after this module is imported.
         help_texts = {"rule_settings": lazy(_settings_help, str)()}
 

@@ -5,12 +5,15 @@ in, the warning-sign rules still run on their check-ins and their alerts stay in
 What stops is what follow-up sends and counts: reminders, the missed_checkins rule, and their
 place in the patient list and the dashboard's figures (recovery.selectors,
 dashboard.selectors). "deceased" also stops, at once, every message still waiting to go to
-the patient.
+the patient, and every one about them waiting to go to their caregivers (messages_stop).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -50,19 +53,40 @@ def patient_discharge(*, patient: Patient, by: User | None, reason: str, note: s
     return patient
 
 
+# Apps above this one that send emails about a patient to someone else (caregivers/: their
+# invitations and copies of the reminders) register here how to find theirs: a function of
+# the patient returning a Q over OutgoingEmail. recovery stays the lower layer: it imports no
+# app that imports it.
+MessageFinder = Callable[[Patient], Q]
+MESSAGE_FINDERS: list[MessageFinder] = []
+
+
+def messages_finder_register(finder: MessageFinder) -> MessageFinder:
+    """Register (once, from an AppConfig.ready) how to find an app's emails about a patient."""
+    if finder not in MESSAGE_FINDERS:
+        MESSAGE_FINDERS.append(finder)
+    return finder
+
+
 def messages_stop(*, patient: Patient) -> int:
     """Stop every message waiting to go to the patient and to those who receive copies of
     theirs, at once. Returns how many queued emails were cancelled.
 
-    The one place for it: caregivers' copies (issue 15's caregivers) belong here too.
-    Reminders are cancelled by the discharge itself; alerts go to the care team, not to the
-    patient, and are not messages to stop.
+    The one place for it: what other apps send about the patient (their caregivers'
+    invitations and reminder copies) is found through MESSAGE_FINDERS. Reminders are
+    cancelled by the discharge itself; alerts go to the care team, not to the patient, and
+    are not messages to stop. A cancelled row's secret is forgotten, as a sent one's.
     """
     now = timezone.now()
-    addresses = [patient.user.email]
-    queued = OutgoingEmail.objects.filter(to__in=addresses, status=OutgoingEmail.Status.QUEUED)
+    concerned = Q(to__in=[patient.user.email])
+    for finder in MESSAGE_FINDERS:
+        concerned |= finder(patient)
+    queued = OutgoingEmail.objects.filter(concerned, status=OutgoingEmail.Status.QUEUED)
     return queued.update(
-        status=OutgoingEmail.Status.CANCELLED, last_error=REASON_DECEASED, next_attempt_at=now
+        status=OutgoingEmail.Status.CANCELLED,
+        last_error=REASON_DECEASED,
+        next_attempt_at=now,
+        secret="",
     )
 
 

@@ -65,11 +65,24 @@ class CareTeam(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
     def clean(self) -> None:
+        from .phones import emergency_number_normalise, phone_normalise
         from .rules import settings_errors
 
-        errors = settings_errors(self.rule_settings)
+        errors: dict[str, list] = {}
+        rule_errors = settings_errors(self.rule_settings)
+        if rule_errors:
+            errors["rule_settings"] = rule_errors
+        # Stored normalised (E.164), so the tel: links of the patient app always dial.
+        for name, normalise in (
+            ("phone", phone_normalise),
+            ("emergency_number", emergency_number_normalise),
+        ):
+            try:
+                setattr(self, name, normalise(getattr(self, name)))
+            except ValidationError as exc:
+                errors[name] = exc.messages
         if errors:
-            raise ValidationError({"rule_settings": errors})
+            raise ValidationError(errors)
 
 
 class TeamMembership(models.Model):

@@ -16,12 +16,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import User
+from accounts.services import account_sign_out_everywhere
 from outbox.services import email_queue
 from tracker.exceptions import Conflict, DomainError
 
@@ -51,9 +50,9 @@ class InvitationAddressRefused(DomainError):
 
 # --- Settings ------------------------------------------------------------------------------
 
-# The team's own fields edited with its settings (and versioned with them). The team's phone
-# and emergency numbers join this tuple when they become fields of CareTeam.
-TEAM_FIELDS: tuple[str, ...] = ("timezone",)
+# The team's own fields edited with its settings (and versioned with them). The phone and
+# emergency numbers are checked and normalised by CareTeam.clean() (recovery/phones.py).
+TEAM_FIELDS: tuple[str, ...] = ("timezone", "phone", "emergency_number")
 
 
 def team_snapshot(team: CareTeam) -> dict:
@@ -87,11 +86,13 @@ def team_settings_update(
     locked.rule_settings = {
         name: rule_settings[name] for name in SETTING_SPECS if name in rule_settings
     }
+    # Before comparing: clean() normalises the phone numbers (a number typed differently is
+    # not a change), and a refused value raises before anything is written.
+    locked.full_clean(exclude=["name"])
     after = team_snapshot(locked)
     changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
     if not changed:
         return None
-    locked.full_clean(exclude=["name"])
     locked.save(update_fields=[*TEAM_FIELDS, "rule_settings"])
     team.rule_settings = locked.rule_settings
     for name in TEAM_FIELDS:
@@ -112,24 +113,6 @@ def _require_admin(*, team: CareTeam, user: User) -> None:
         raise NotTeamAdmin()
 
 
-def sign_out_everywhere(*, user: User) -> None:
-    """End every dashboard session and revoke every refresh token of the account, at once.
-
-    Sessions are database rows keyed by their own id; which user one holds is inside its
-    encoded data, so every unexpired session is read (removing a clinician is rare). An access
-    token lives out its few minutes, but the scoped selectors stop showing the team's patients
-    on its next request."""
-    key = str(user.pk)
-    stale = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") == key
-    ]
-    Session.objects.filter(session_key__in=stale).delete()
-    for token in OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False):
-        BlacklistedToken.objects.get_or_create(token=token)
-
-
 @transaction.atomic
 def team_member_remove(*, team: CareTeam, by: User, user: User) -> bool:
     """Take `user` off the team. Returns whether they were on it. Their sessions and refresh
@@ -147,7 +130,7 @@ def team_member_remove(*, team: CareTeam, by: User, user: User) -> bool:
     ):
         raise LastAdmin()
     membership.delete()
-    sign_out_everywhere(user=user)
+    account_sign_out_everywhere(user=user)
     logger.info("clinician %s removed from team %s by %s", user.pk, team.pk, by.pk)
     return True
 
@@ -171,8 +154,12 @@ def invitation_digest(token: str) -> str:
     return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
 
 
+def invitation_url_prefix() -> str:
+    return f"{settings.SITE_URL}/dashboard/invite/"
+
+
 def invitation_url(token: str) -> str:
-    return f"{settings.SITE_URL}/dashboard/invite/{token}/"
+    return f"{invitation_url_prefix()}{token}/"
 
 
 @transaction.atomic
@@ -202,10 +189,13 @@ def team_invite(*, team: CareTeam, by: User, email: str) -> TeamInvitation:
         context={
             "team": team.name,
             "inviter": by.get_full_name() or by.email,
-            "url": invitation_url(token),
+            # The link is "{{ url_prefix }}{{ secret }}/": the token goes in at send time and is
+            # forgotten once sent, so the stored bodies never hold it (outbox.email_queue).
+            "url_prefix": invitation_url_prefix(),
             "days": settings.TEAM_INVITATION_DAYS,
         },
         category="team-invitation",
+        secret=token,
     )
     return invitation
 

@@ -390,6 +390,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # A care team's emergency number when none is set (the patient app's "call now" button).
 DEFAULT_EMERGENCY_NUMBER = env.str("DEFAULT_EMERGENCY_NUMBER", default="911")
+# Where a care team's phone and emergency numbers are read when typed without a country code,
+# and whose short emergency numbers are accepted (recovery/phones.py): an ISO 3166 code.
+PHONE_REGION = env.str("PHONE_REGION", default="US").upper()
 # A sign-in link from a reminder email lives until the end of the patient's local day it was
 # sent on, and at least this many hours.
 SIGNIN_LINK_MIN_HOURS = env.float("SIGNIN_LINK_MIN_HOURS", default=12.0)

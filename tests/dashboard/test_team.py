@@ -17,6 +17,7 @@ from accounts.models import User
 from outbox.models import OutgoingEmail
 from recovery.models import CareTeam, TeamInvitation, TeamMembership, TeamSettingsVersion
 from tests.factories import PASSWORD, ClinicianFactory
+from tests.support.outbox import sent_message
 
 
 @pytest.fixture
@@ -85,7 +86,12 @@ def test_settings_change_is_saved_as_a_version_and_shown_as_history(browser_clie
     client = browser_client(admin)
     response = client.post(
         f"/dashboard/team/{team.pk}/settings/",
-        {"timezone": "America/Chicago", "fever_threshold_c": "38.3", "repeat_max": "3"},
+        {
+            "timezone": "America/Chicago",
+            "emergency_number": "911",  # the form's fields come prefilled
+            "fever_threshold_c": "38.3",
+            "repeat_max": "3",
+        },
     )
     assert response.status_code == 302
     team.refresh_from_db()
@@ -102,7 +108,12 @@ def test_settings_change_is_saved_as_a_version_and_shown_as_history(browser_clie
     # Back to the default for one, a new value for the other: a second version.
     client.post(
         f"/dashboard/team/{team.pk}/settings/",
-        {"timezone": "America/Chicago", "fever_threshold_c": "", "repeat_max": "4"},
+        {
+            "timezone": "America/Chicago",
+            "emergency_number": "911",
+            "fever_threshold_c": "",
+            "repeat_max": "4",
+        },
     )
     team.refresh_from_db()
     assert team.rule_settings == {"repeat_max": 4}
@@ -111,7 +122,8 @@ def test_settings_change_is_saved_as_a_version_and_shown_as_history(browser_clie
     assert latest.new == {"rule:repeat_max": 4}
     # The same values again change nothing and add no version.
     client.post(
-        f"/dashboard/team/{team.pk}/settings/", {"timezone": "America/Chicago", "repeat_max": "4"}
+        f"/dashboard/team/{team.pk}/settings/",
+        {"timezone": "America/Chicago", "emergency_number": "911", "repeat_max": "4"},
     )
     assert TeamSettingsVersion.objects.count() == 2
 
@@ -153,7 +165,8 @@ def test_the_settings_form_needs_csrf(admin, team):
 
 
 def invitation_token(email_row) -> str:
-    return re.search(r"/dashboard/invite/([\w-]+)/", email_row.body_text).group(1)
+    """The link's token, read in the message that left (the stored body has a placeholder)."""
+    return re.search(r"/dashboard/invite/([\w-]+)/", sent_message(email_row).body).group(1)
 
 
 def test_an_invited_clinician_sets_a_password_and_joins(
@@ -343,6 +356,7 @@ def test_a_settings_change_in_the_admin_is_kept_in_the_history(team, db):
         {
             "name": team.name,
             "timezone": "UTC",
+            "emergency_number": "911",
             "rule_settings": '{"fever_threshold_c": 38.4}',
             "memberships-TOTAL_FORMS": "0",
             "memberships-INITIAL_FORMS": "0",

@@ -156,7 +156,7 @@ class Command(BaseCommand):
         )
         team = CareTeam.objects.get(name=DEMO_TEAM)
         # The patient app's "call your care team" button (a fictional number).
-        team.phone = "+1 555 0100"
+        team.phone = "+12025550100"
         team.save(update_fields=["phone"])
         now = timezone.now()
         for first, last, tz, kind, days_ago, levels, cause, pre, course in CAST:
