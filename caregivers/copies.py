@@ -74,12 +74,6 @@ def signin_link_issue(**kwargs) -> str:
     return issue(**kwargs)
 
 
-def signin_link_url(token: str) -> str:
-    from patientapp.services import signin_link_url as url
-
-    return url(token)
-
-
 def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[CareLink]) -> int:
     """Queue one copy per caregiver who wants it; `context` is the patient's reminder's.
     Returns how many were queued. Call inside the transaction that marks the reminder sent."""
@@ -88,7 +82,7 @@ def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[Care
     if Patient.objects.filter(pk=reminder.patient_id, status=PatientStatus.DISCHARGED).exists():
         return 0
     # The patient's own sign-in link signs in the patient: never in a copy (nor in a stored
-    # body). A caregiver's sign-in link would go in as the outbox's `secret=`.
+    # body); the caregiver's own goes in as the outbox's `secret=`.
     copy_context = {key: value for key, value in context.items() if key != "signin_url"}
     queued = 0
     for link in links:
@@ -98,19 +92,21 @@ def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[Care
             continue
         kind_url = unsubscribe_url(link_id=link.pk, kind=reminder.kind)
         # The copy's own "Check in now" link signs in the caregiver (acting for the patient),
-        # never the patient: the patient's link in `context` is replaced.
-        signin = signin_link_url(signin_link_issue(patient=reminder.patient, user=link.caregiver))
+        # never the patient. Its token is the outbox's secret: the stored bodies hold a
+        # placeholder, filled in at send time and forgotten once sent.
+        token = signin_link_issue(patient=reminder.patient, user=link.caregiver)
         email_queue(
             to=link.caregiver.email,
             template="caregivers/email/reminder-copy",
             context={
                 **copy_context,
                 "caregiver_name": link.caregiver.get_full_name() or link.name,
-                "signin_url": signin,
+                "signin_url_prefix": f"{settings.SITE_URL}/app/l/",
                 "unsubscribe_kind_url": kind_url,
                 "unsubscribe_all_url": unsubscribe_url(link_id=link.pk, kind=ReminderOptOut.ALL),
             },
             category="reminder-copy",
+            secret=token,
             headers={
                 "List-Unsubscribe": f"<{kind_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
