@@ -157,3 +157,13 @@ class DischargeForm(forms.Form):
     note = forms.CharField(
         max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CaregiverInviteForm(forms.Form):
+    """The fields of POST /api/v1/patients/{id}/caregivers/ (caregivers/api/serializers.py)."""
+
+    email = forms.EmailField(max_length=254, label="Caregiver's email")
+    name = forms.CharField(max_length=150, label="Their name")
+    relationship = forms.CharField(
+        max_length=60, label="Relationship to the patient", help_text="For example: daughter"
+    )

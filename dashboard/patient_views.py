@@ -1,5 +1,6 @@
 """Dashboard pages for the clinician tasks the API offers: enrol a patient (with the code's
-printable handout), record and edit a procedure, issue a new enrollment code, discharge.
+printable handout), record and edit a procedure, issue a new enrollment code, discharge,
+invite a caregiver.
 
 Each page reads through the scoped selectors (another team's patient is a 404), validates
 with the API's own serializers (dashboard/patient_forms.py), writes through the same
@@ -14,12 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from audit.services import access_record
+from caregivers import services as caregiver_services
 from recovery import lifecycle, services
 from recovery import selectors as recovery_selectors
 from recovery.api.errors import email_taken_is_a_field_error
 
 from . import handout
-from .patient_forms import DischargeForm, EnrolForm, ProcedureForm
+from .patient_forms import CaregiverInviteForm, DischargeForm, EnrolForm, ProcedureForm
 from .views import clinician_required, page
 
 
@@ -161,4 +163,27 @@ def patient_discharge(request, pk: int):
         {"form": form, "patient": patient},
         nav="patients",
         status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@clinician_required
+def caregiver_invite(request, pk: int):
+    """Invite the person who helps the patient, as POST /api/v1/patients/{id}/caregivers/
+    does: the same service, the same answer whoever the address belongs to."""
+    patient = _patient(request, pk)
+    form = CaregiverInviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        caregiver_services.carelink_invite(
+            patient=patient, invited_by=request.user, **form.cleaned_data
+        )
+        _changed(request, patient, "dashboard-caregiver-invite")
+        messages.success(request, f"An invitation was emailed to {form.cleaned_data['email']}.")
+        return redirect("dashboard:patient", patient.pk)
+    return page(
+        request,
+        "dashboard/caregiver_invite.html",
+        {"form": form, "patient": patient},
+        nav="patients",
+        status=400 if request.method == "POST" else 200,
     )

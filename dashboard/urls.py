@@ -21,6 +21,11 @@ urlpatterns = [
     path("patients/<int:pk>/procedures/new/", patient_views.procedure_new, name="procedure-new"),
     path("procedures/<int:pk>/edit/", patient_views.procedure_edit, name="procedure-edit"),
     path("patients/<int:pk>/discharge/", patient_views.patient_discharge, name="patient-discharge"),
+    path(
+        "patients/<int:pk>/caregivers/new/",
+        patient_views.caregiver_invite,
+        name="caregiver-invite",
+    ),
     path("alerts/", views.alert_inbox, name="alerts"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert-resolve"),

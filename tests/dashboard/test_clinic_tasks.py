@@ -43,6 +43,10 @@ def procedure_body(**extra):
     }
 
 
+def caregiver_body(**extra):
+    return {"email": "ann@care.test", "name": "Ann Stone", "relationship": "daughter", **extra}
+
+
 # --- Scope: each page and action, as the API's matrix does -----------------------------------
 
 PAGES = [
@@ -53,6 +57,8 @@ PAGES = [
     ("post", "/dashboard/patients/{patient}/enrollment-code/", 201),
     ("post", "/dashboard/patients/{patient}/discharge/", 302),
     ("post", "/dashboard/patients/{patient}/procedures/new/", 302),
+    ("get", "/dashboard/patients/{patient}/caregivers/new/", 200),
+    ("post", "/dashboard/patients/{patient}/caregivers/new/", 302),
 ]
 
 
@@ -61,7 +67,7 @@ def test_who_may_use_each_page(
     browser_client, client, clinician, other_clinician, patient, procedure, method, path, status
 ):
     url = path.format(patient=patient.pk, procedure=procedure.pk)
-    body = {"reason": "recovered", **procedure_body()}
+    body = {"reason": "recovered", **procedure_body(), **caregiver_body()}
     # Anonymous: to the login page. A patient: 403. Another team's clinician: 404.
     assert getattr(client, method)(url, body).status_code == 302
     assert getattr(browser_client(patient.user), method)(url, body).status_code == 403
@@ -79,6 +85,7 @@ def test_who_may_use_each_page(
         "/dashboard/patients/{patient}/procedures/new/",
         "/dashboard/procedures/{procedure}/edit/",
         "/dashboard/patients/{patient}/discharge/",
+        "/dashboard/patients/{patient}/caregivers/new/",
     ],
 )
 def test_every_form_needs_csrf(clinician, patient, procedure, path):
@@ -352,3 +359,40 @@ def test_the_enrol_and_procedure_pages_run_a_constant_number_of_queries(
     # 1 session, 2 user, 3 the patient with team and user, 4-8 pipeline banner.
     with django_assert_num_queries(8):
         assert client.get(f"/dashboard/patients/{patient.pk}/procedures/new/").status_code == 200
+
+
+# --- A caregiver, invited from the dashboard -------------------------------------------------
+
+
+def test_inviting_a_caregiver_queues_the_email_and_lists_the_link(
+    browser_client, clinician, patient
+):
+    client = browser_client(clinician)
+    response = client.post(
+        f"/dashboard/patients/{patient.pk}/caregivers/new/",
+        caregiver_body(email="ann@care.test"),
+    )
+    assert response.status_code == 302
+    link = patient.care_links.get()
+    assert (link.email, link.name, link.relationship, link.status) == (
+        "ann@care.test",
+        "Ann Stone",
+        "daughter",
+        "invited",
+    )
+    email = OutgoingEmail.objects.get(category="caregiver-invitation")
+    assert email.to == "ann@care.test"
+    assert AccessRecord.objects.filter(action="dashboard-caregiver-invite").exists()
+
+
+def test_a_bad_caregiver_invitation_is_an_error_beside_the_field_and_writes_nothing(
+    browser_client, clinician, patient
+):
+    with nothing_created():
+        response = browser_client(clinician).post(
+            f"/dashboard/patients/{patient.pk}/caregivers/new/",
+            caregiver_body(email="not an address", name=""),
+        )
+    assert response.status_code == 400
+    assert b"There is a problem" in response.content
+    assert patient.care_links.count() == 0
