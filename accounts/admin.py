@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from tracker.throttling import LoginSlowDownFormMixin
+from lib.throttling import LoginSlowDownFormMixin
 
 from .models import User
 from .services import account_sign_out_everywhere

@@ -7,9 +7,9 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recovery.api.errors import weak_password_is_a_field_error
-from recovery.api.fields import StrictCharField
-from tracker.throttling import ScopedThrottle, login_input_error
+from accounts.errors import weak_password_is_a_field_error
+from lib.fields import StrictCharField
+from lib.throttling import ScopedThrottle, login_input_error
 
 from . import mfa, passwords
 

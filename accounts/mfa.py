@@ -8,7 +8,7 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tracker.exceptions import Conflict
+from lib.exceptions import Conflict
 
 from .models import User
 

@@ -17,10 +17,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.http import base36_to_int, int_to_base36
 
+from lib.exceptions import DomainError
+from lib.throttling import account_digest, login_success_record
 from outbox.models import OutgoingEmail
 from outbox.services import email_queue
-from tracker.exceptions import DomainError
-from tracker.throttling import account_digest, login_success_record
 
 from .models import User
 from .services import account_password_set

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from tracker.middleware import client_ip
-from tracker.throttling import (
+from lib.middleware import client_ip
+from lib.throttling import (
     ScopedThrottle,
     login_device,
     login_failure_record,

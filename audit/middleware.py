@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from django.db import InterfaceError, OperationalError
 from rest_framework.serializers import ListSerializer
 
+from lib.middleware import database_unavailable
 from recovery.models import Patient
-from tracker.middleware import database_unavailable
 
 from .services import access_record
 

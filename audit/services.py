@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
-from tracker.middleware import client_ip
+from lib.middleware import client_ip
 
 from .models import AccessRecord
 

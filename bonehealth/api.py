@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import access_record
-from recovery.api.fields import (
+from lib.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictDateField,

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from tracker.throttling import LoginSlowDownFormMixin
+from lib.throttling import LoginSlowDownFormMixin
 
 
 class NewCaregiverForm(forms.Form):

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from lib.exceptions import DomainError
 from outbox.models import OutgoingEmail
 from outbox.services import email_queue
 from recovery.models import Patient
 from reminders.services import calendar_feed_rotate
-from tracker.exceptions import DomainError
 
 from . import tokens
 from .copies import LINK_HEADER

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from tracker.throttling import LoginSlowDownFormMixin
+from lib.throttling import LoginSlowDownFormMixin
 
 
 class ClinicianLoginForm(LoginSlowDownFormMixin, AuthenticationForm):

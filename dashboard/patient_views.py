@@ -14,11 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from accounts.errors import email_taken_is_a_field_error
 from audit.services import access_record
 from caregivers import services as caregiver_services
 from recovery import lifecycle, services
 from recovery import selectors as recovery_selectors
-from recovery.api.errors import email_taken_is_a_field_error
 
 from . import handout
 from .patient_forms import CaregiverInviteForm, DischargeForm, EnrolForm, ProcedureForm

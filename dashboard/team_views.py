@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lib.exceptions import DomainError
 from recovery import selectors as recovery_selectors
 from recovery import teams
 from recovery.models import TeamInvitation, TeamMembership
-from tracker.exceptions import DomainError
 
 from .team_forms import InvitationAcceptForm, InviteForm, TeamDetailsForm, TeamSettingsForm
 from .views import clinician_required, page

@@ -21,8 +21,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lib.exceptions import exception_handler as api_exception_handler
 from recovery.permissions import IsClinician, IsPatient
-from tracker.exceptions import exception_handler as api_exception_handler
 
 from . import bundle, selectors
 

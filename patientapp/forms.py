@@ -11,10 +11,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from lib.throttling import LoginSlowDownFormMixin
 from recovery.api.serializers import CheckInInputSerializer
 from recovery.models import Language
 from reminders.plan import Kind
-from tracker.throttling import LoginSlowDownFormMixin
 
 # What the patient is told for a bad value of each check-in field, whatever was wrong.
 CHECKIN_ERRORS = {

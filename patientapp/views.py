@@ -31,6 +31,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.api import describe
 from audit.selectors import access_log_for
 from dashboard import charts
+from lib.exceptions import Conflict
+from lib.throttling import PostThrottle
 from recovery import selectors as recovery_selectors
 from recovery import services as recovery_services
 from recovery.api.serializers import CheckInInputSerializer, CheckInResultSerializer
@@ -39,8 +41,6 @@ from recovery.services import CheckinResult
 from reminders import selectors as reminder_selectors
 from reminders import services as reminder_services
 from reminders.plan import ITEMS, Kind, format_day, text_for
-from tracker.exceptions import Conflict
-from tracker.throttling import PostThrottle
 
 from . import selectors, services
 from .forms import (

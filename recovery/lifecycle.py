@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from lib.exceptions import Conflict
 from outbox.models import OutgoingEmail
 from reminders import services as reminders
-from tracker.exceptions import Conflict
 
 from .choices import DischargeReason, PatientStatus
 from .models import Patient

@@ -1,7 +1,7 @@
 from rest_framework.permissions import BasePermission
 
 from accounts.mfa import mfa_setup_required
-from tracker.exceptions import MfaSetupRequired
+from lib.exceptions import MfaSetupRequired
 
 
 def clinician_mfa_check(user) -> None:

@@ -12,10 +12,10 @@ from django.utils.http import urlencode
 
 from accounts.models import User
 from accounts.services import account_password_set
+from lib.exceptions import Conflict, DomainError
 from outbox.models import OutgoingEmail
 from outbox.services import email_queue
 from reminders import services as reminders
-from tracker.exceptions import Conflict, DomainError
 
 from . import alerts, codes, lifecycle, rules
 from .choices import SEVERITY_RANK, AlertStatus

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import account_sign_out_everywhere
+from lib.exceptions import Conflict, DomainError
 from outbox.services import email_queue
-from tracker.exceptions import Conflict, DomainError
 
 from .models import CareTeam, TeamInvitation, TeamMembership, TeamSettingsVersion
 from .rules import SETTING_SPECS, settings_errors

@@ -31,10 +31,10 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string, salted_hmac
 from django.utils.translation import gettext
 
+from lib.exceptions import DomainError
 from outbox import emails
 from recovery.models import CheckIn, Patient, Procedure
 from recovery.selectors import latest_procedure
-from tracker.exceptions import DomainError
 
 from . import plan
 from .models import CalendarFeed, Reminder, ReminderOptOut

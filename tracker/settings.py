@@ -10,7 +10,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from tracker.logging import logging_config
+from lib.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -62,13 +62,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "tracker.middleware.RequestIdMiddleware",
-    "tracker.logging.AccessLogMiddleware",
+    "lib.middleware.RequestIdMiddleware",
+    "lib.logging.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves the dashboard's own CSS and JS under gunicorn too: nothing comes from outside.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "tracker.middleware.BodySizeLimitMiddleware",
-    "tracker.middleware.NullCharacterQueryMiddleware",
+    "lib.middleware.BodySizeLimitMiddleware",
+    "lib.middleware.NullCharacterQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,9 +77,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "tracker.middleware.SecurityHeadersMiddleware",
-    "tracker.middleware.DeviceCookieMiddleware",
-    "tracker.middleware.DatabaseUnavailableMiddleware",
+    "lib.middleware.SecurityHeadersMiddleware",
+    "lib.middleware.DeviceCookieMiddleware",
+    "lib.middleware.DatabaseUnavailableMiddleware",
     "audit.middleware.PatientAccessAuditMiddleware",
 ]
 
@@ -148,7 +148,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is mi
 WHITENOISE_USE_FINDERS = True  # no collectstatic step needed to serve the app's static files
 LOGIN_URL = "/dashboard/login/"
 
-# Request bodies are at most 64 KiB (API.md); tracker.middleware answers 413 past that.
+# Request bodies are at most 64 KiB (API.md); lib.middleware answers 413 past that.
 MAX_REQUEST_BODY_BYTES = 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
@@ -270,13 +270,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["tracker.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["lib.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "tracker.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "lib.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "tracker.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "lib.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 if DEBUG:
@@ -314,7 +314,7 @@ ENROLLMENT_CODE_DAYS = 14
 # Invitations to join a care team (recovery/teams.py): single use, valid this many days.
 TEAM_INVITATION_DAYS = env.int("TEAM_INVITATION_DAYS", default=7)
 
-# Logs: JSON lines with a request id (tracker/logging.py); LOG_FORMAT=text for a terminal.
+# Logs: JSON lines with a request id (lib/logging.py); LOG_FORMAT=text for a terminal.
 LOGGING = logging_config(
     level=env.str("LOG_LEVEL", default="INFO"), fmt=env.str("LOG_FORMAT", default="json")
 )
@@ -325,7 +325,7 @@ LOGGING = logging_config(
 # only this deep; 0 (the default) ignores it, since any client can send it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Abuse limits (tracker/throttling.py), through the shared cache so every worker counts
+# Abuse limits (lib/throttling.py), through the shared cache so every worker counts
 # together. "N/second|minute|hour|day"; raise them for benchmarks.
 THROTTLE_RATES = {
     "login": env.str("THROTTLE_LOGIN_RATE", default="20/min"),
@@ -442,3 +442,10 @@ PERMISSIONS_POLICY = (
 )
 # Answers under these paths may hold health data: never stored by a browser or a proxy.
 NO_STORE_PATH_PREFIXES = ("/api/", "/dashboard/", "/app/", "/fhir/", "/admin/")
+
+# --- Hooks between apps (lib/hooks.py) ------------------------------------------------------
+# A lower app reaches a higher one only through these dotted paths, or through the signals the
+# higher one connects in its AppConfig.ready (recovery/signals.py); never by importing it
+# (pyproject.toml's import-linter contracts, run by scripts/test). Unset: the feature is off.
+# /health/'s pipeline figures (lib/health.py).
+HEALTH_PIPELINE_STATUS = "tracker.pipeline.pipeline_status"

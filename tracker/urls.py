@@ -4,8 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
+from lib import health
 
-from . import health, views
+from . import views
 
 # The password-reset pages of each audience (accounts/views.py); the patient app's are at /app/.
 password_reset_pages = [

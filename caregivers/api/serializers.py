@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from recovery.api.fields import StrictBooleanField, StrictCharField
+from lib.fields import StrictBooleanField, StrictCharField
 from recovery.api.serializers import StrictEmailField
 
 from ..models import CareLink

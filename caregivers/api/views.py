@@ -6,9 +6,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from lib.throttling import PostThrottle
 from recovery.api.views import scoped_patient
 from recovery.permissions import IsClinician, IsPatient
-from tracker.throttling import PostThrottle
 
 from .. import selectors, services
 from ..models import CareLink

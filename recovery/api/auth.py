@@ -1,4 +1,4 @@
-"""simplejwt's token views with our abuse limits (tracker/throttling.py) and the clinicians'
+"""simplejwt's token views with our abuse limits (lib/throttling.py) and the clinicians'
 second factor (accounts/mfa.py)."""
 
 from django.contrib.auth.models import update_last_login
@@ -12,8 +12,8 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts import mfa
 from accounts.tokens import RefreshToken, token_user
-from tracker.middleware import client_ip
-from tracker.throttling import (
+from lib.middleware import client_ip
+from lib.throttling import (
     ScopedThrottle,
     login_device,
     login_device_remember,

@@ -6,8 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from rest_framework import serializers
 
+from accounts.errors import EMAIL_TAKEN
 from accounts.models import User
-from recovery.api.errors import EMAIL_TAKEN
+from lib.fields import (
+    AwareDateTimeField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateField,
+    StrictFloatField,
+    StrictIntegerField,
+)
 from recovery.choices import (
     SEVERITY_RANK,
     VERTEBRAL_LEVELS,
@@ -19,15 +27,6 @@ from recovery.choices import (
     Symptom,
 )
 from recovery.models import Alert, Language, Patient, Procedure, validate_timezone
-
-from .fields import (
-    AwareDateTimeField,
-    StrictBooleanField,
-    StrictCharField,
-    StrictDateField,
-    StrictFloatField,
-    StrictIntegerField,
-)
 
 
 class TimezoneField(StrictCharField):

@@ -10,10 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
+from accounts.errors import email_taken_is_a_field_error, weak_password_is_a_field_error
 from accounts.models import User
 from accounts.tokens import RefreshToken, user_id_of
+from lib.throttling import PostThrottle, ScopedThrottle
 from recovery import lifecycle, selectors, services
-from recovery.api.errors import email_taken_is_a_field_error, weak_password_is_a_field_error
 from recovery.models import CheckIn, Procedure
 from recovery.permissions import (
     ClinicianWrites,
@@ -21,7 +22,6 @@ from recovery.permissions import (
     IsPatientOrCaregiver,
     IsPatientOrClinician,
 )
-from tracker.throttling import PostThrottle, ScopedThrottle
 
 from . import serializers as s
 from .filters import AlertFilter

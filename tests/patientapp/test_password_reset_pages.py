@@ -2,8 +2,8 @@
 dashboard's keep the dashboard's."""
 
 from accounts import passwords
+from lib.throttling import LoginSlowDownFormMixin
 from patientapp.forms import PatientLoginForm
-from tracker.throttling import LoginSlowDownFormMixin
 
 
 def test_the_app_reset_pages_extend_the_patient_apps_base(client, patient):

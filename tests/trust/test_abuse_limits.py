@@ -191,7 +191,7 @@ def session_login(email, password=PASSWORD, addr="10.0.0.1"):
     from django.contrib.auth.forms import AuthenticationForm
     from django.test import RequestFactory
 
-    from tracker.throttling import LoginSlowDownFormMixin
+    from lib.throttling import LoginSlowDownFormMixin
 
     class Form(LoginSlowDownFormMixin, AuthenticationForm):
         pass

@@ -7,7 +7,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from tracker.middleware import DatabaseUnavailableMiddleware
+from lib.middleware import DatabaseUnavailableMiddleware
 
 
 def test_api_view_losing_the_database_answers_503_json(api, patient):

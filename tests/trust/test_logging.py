@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tracker.logging import JsonLogFormatter, RequestIdFilter
+from lib.logging import JsonLogFormatter, RequestIdFilter
 
 
 class Capture(logging.Handler):

@@ -158,7 +158,7 @@ def test_the_procfile_writes_no_gunicorn_access_log():
 
 
 def test_django_request_warnings_mask_path_tokens(client, db, caplog):
-    from tracker.logging import RequestIdFilter
+    from lib.logging import RequestIdFilter
 
     handler_filter = RequestIdFilter()
     records = []

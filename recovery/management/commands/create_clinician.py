@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from lib.exceptions import DomainError
 from recovery.services import clinician_create_or_update
-from tracker.exceptions import DomainError
 
 
 class Command(BaseCommand):

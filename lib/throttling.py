@@ -19,7 +19,7 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.exceptions import ValidationError
 from rest_framework.throttling import SimpleRateThrottle
 
-from tracker.middleware import client_ip
+from lib.middleware import client_ip
 
 # DRF's sliding log (the times of the requests let in during the last `window` seconds) kept
 # in a sorted set and checked and updated in one step on the Redis server: one round trip,
@@ -121,7 +121,7 @@ class PostThrottle(ScopedThrottle):
 # the device alone, not the account or the address: a stranger's guesses cannot slow it down,
 # and a stolen device token still gets only the account's free allowance (OWASP, "Slow down
 # online guessing attacks with device cookies").
-DEVICE_SALT = "tracker.throttling.login-device"
+DEVICE_SALT = "lib.throttling.login-device"
 DEVICE_HEADER = "HTTP_X_DEVICE_TOKEN"
 
 
@@ -212,7 +212,7 @@ def login_success_record(*, email: str | None, device: str | None = None) -> Non
 
 def login_device_remember(request, *, email: str, device: str | None) -> str:
     """After a good sign-in: the device token, kept on the request for
-    tracker.middleware.DeviceCookieMiddleware to set as a cookie."""
+    lib.middleware.DeviceCookieMiddleware to set as a cookie."""
     token = login_device_token(email=email, device=device)
     if request is not None:
         # On the Django request, under DRF's wrapper too: the middleware sees that one.

@@ -117,14 +117,14 @@ def known_user_id(request) -> int | None:
 
 def logging_config(*, level: str, fmt: str) -> dict:
     formatter = (
-        {"()": "tracker.logging.JsonLogFormatter"}
+        {"()": "lib.logging.JsonLogFormatter"}
         if fmt == "json"
         else {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     )
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "tracker.logging.RequestIdFilter"}},
+        "filters": {"request_id": {"()": "lib.logging.RequestIdFilter"}},
         "formatters": {"default": formatter},
         "handlers": {
             "console": {

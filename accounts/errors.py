@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework.exceptions import ValidationError
 
-from accounts.models import User
+from .models import User
 
 # Neutral on purpose: whichever account holds the address (a patient of another team, a
 # clinician, anyone), the answer is the same and names no team or role (the probe's finding 8).

@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 
-from tracker.logging import request_id_var
+from lib.logging import request_id_var
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 class RequestIdMiddleware:
     """Give every request an id (the caller's X-Request-ID when sane), put it in the logs
-    (tracker.logging reads the context variable) and echo it in the response."""
+    (lib.logging reads the context variable) and echo it in the response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -100,7 +100,7 @@ class RequestIdMiddleware:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if REQUEST_ID_PATTERN.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        # Cleared by tracker.logging when the request finishes, not here: Django logs
+        # Cleared by lib.logging when the request finishes, not here: Django logs
         # 4xx/5xx answers after the middleware has returned, and those lines need the id too.
         request_id_var.set(request_id)
         response = self.get_response(request)
@@ -121,7 +121,7 @@ def database_unavailable() -> JsonResponse:
 
 class DatabaseUnavailableMiddleware:
     """A lost database connection (a restart, a failover) is a 503 the client can retry,
-    not a 500. DRF views get the same answer from tracker.exceptions; this covers the rest."""
+    not a 500. DRF views get the same answer from lib.exceptions; this covers the rest."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -156,7 +156,7 @@ class SecurityHeadersMiddleware:
 
 
 class DeviceCookieMiddleware:
-    """Set the device cookie a good sign-in left on the request (tracker.throttling)."""
+    """Set the device cookie a good sign-in left on the request (lib.throttling)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
