@@ -53,18 +53,19 @@ def _throttle_wait(request) -> int | None:
 
 def audience_page(view):
     """The patient app's pages (audience "app") in its look and in the visitor's language (the
-    patient app's base template, emergency number and all); the dashboard's as they were."""
+    patient app's base template, emergency number and all); the dashboard's as they were.
+
+    The app's language and page frame come from the URL's kwargs `language` and `chrome`
+    (functions of the request, wired in tracker/urls.py): accounts imports no app above it."""
 
     @wraps(view)
-    def wrapper(request, *args, audience: str, **kwargs):
-        if audience != "app":
-            return view(request, *args, audience=audience, context={}, **kwargs)
-        from patientapp.views import chrome_context, visitor_language
-
-        with translation.override(visitor_language(request)):
-            response = view(
-                request, *args, audience=audience, context=chrome_context(request), **kwargs
-            )
+    def wrapper(request, *args, audience: str, language=None, chrome=None, **kwargs):
+        if language is None:
+            context = chrome(request) if chrome else {}
+            return view(request, *args, audience=audience, context=context, **kwargs)
+        with translation.override(language(request)):
+            context = chrome(request) if chrome else {}
+            response = view(request, *args, audience=audience, context=context, **kwargs)
             response.headers.setdefault("Content-Language", translation.get_language())
         return response
 

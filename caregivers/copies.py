@@ -14,6 +14,7 @@ from django.core import signing
 from django.db.models import Q
 
 from outbox.services import email_queue
+from patientapp.services import signin_link_issue
 from recovery.choices import PatientStatus
 from recovery.models import Patient
 from reminders.models import Reminder, ReminderOptOut
@@ -64,14 +65,6 @@ def messages_about(patient) -> Q:
 def _wants(link: CareLink, kind: str) -> bool:
     stopped = {opt_out.kind for opt_out in link.opt_outs.all()}
     return not stopped & {kind, ReminderOptOut.ALL}
-
-
-def signin_link_issue(**kwargs) -> str:
-    from patientapp.services import (
-        signin_link_issue as issue,
-    )  # reminders (imported by it) imports us
-
-    return issue(**kwargs)
 
 
 def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[CareLink]) -> int:

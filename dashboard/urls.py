@@ -2,9 +2,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views as accounts_views
-from bonehealth.dashboard import dashboard_patterns
 
 from . import patient_views, team_views, views
+from .bone_health import dashboard_patterns
 from .forms import ClinicianLoginForm
 
 app_name = "dashboard"
@@ -44,7 +44,7 @@ urlpatterns = [
         name="team-member-admin",
     ),
     path("invite/<str:token>/", team_views.invitation_accept, name="invitation-accept"),
-    # The fracture-liaison pages (bonehealth/dashboard.py).
+    # The fracture-liaison pages (dashboard/bone_health.py).
     *dashboard_patterns(),
     path(
         "login/",

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.mfa import mfa_setup_required
 from audit.decorators import audit_patient_access
 from audit.services import access_record
+from recovery import charts, services
 from recovery import selectors as recovery_selectors
-from recovery import services
 from recovery.models import Patient
 from tracker import pipeline
 
-from . import charts, selectors
+from . import selectors
 from .forms import AlertResolveForm
 from .patient_forms import DischargeForm
 

@@ -59,6 +59,12 @@ def signin_link_url(token: str) -> str:
     return f"{settings.SITE_URL}/app/l/{token}/"
 
 
+def signin_url_issue(*, patient: Patient) -> str:
+    """A new check-in link for the patient, as a URL: the "Check in now" of a reminder
+    (reminders/ reaches it through the REMINDER_SIGNIN_URL setting)."""
+    return signin_link_url(signin_link_issue(patient=patient))
+
+
 def _usable(token: str, purpose: str, now: datetime):
     return SignInLink.objects.filter(
         token_digest=signin_digest(token), purpose=purpose, used_at=None, expires_at__gt=now

@@ -30,9 +30,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.api import describe
 from audit.selectors import access_log_for
-from dashboard import charts
 from lib.exceptions import Conflict
 from lib.throttling import PostThrottle
+from recovery import charts
 from recovery import selectors as recovery_selectors
 from recovery import services as recovery_services
 from recovery.api.serializers import CheckInInputSerializer, CheckInResultSerializer

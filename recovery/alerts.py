@@ -10,11 +10,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from notifications.services import alerts_notify
-
 from . import rules
 from .choices import UNRESOLVED, PatientStatus
 from .models import Alert, CareTeam, CheckIn, Patient, PatientSummary, Procedure
+from .signals import alerts_raised
 
 
 def checkin_context(*, checkin: CheckIn) -> rules.Context:
@@ -66,8 +65,9 @@ def alerts_raise_for_checkin(*, checkin: CheckIn) -> list[Alert]:
         )
         for rule in hits
     ]
-    # In the check-in's transaction: the emails are rows before anything reaches the broker.
-    alerts_notify(alerts=alerts)
+    # In the check-in's transaction: the emails are rows before anything reaches the broker
+    # (notifications/receivers.py).
+    alerts_raised.send(sender=Alert, alerts=alerts)
     return alerts
 
 

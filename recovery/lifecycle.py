@@ -19,10 +19,10 @@ from django.utils import timezone
 from accounts.models import User
 from lib.exceptions import Conflict
 from outbox.models import OutgoingEmail
-from reminders import services as reminders
 
 from .choices import DischargeReason, PatientStatus
 from .models import Patient
+from .signals import patient_discharged
 
 
 class AlreadyDischarged(Conflict):
@@ -45,7 +45,8 @@ def patient_discharge(*, patient: Patient, by: User | None, reason: str, note: s
     locked.discharge_reason = reason
     locked.discharge_note = note
     locked.save(update_fields=["status", "discharged_at", "discharge_reason", "discharge_note"])
-    reminders.reminders_cancel_for_discharge(patient=locked, reason=reason)
+    # Reminders stop in this transaction (reminders/receivers.py).
+    patient_discharged.send(sender=Patient, patient=locked, reason=reason)
     if reason == DischargeReason.DECEASED:
         messages_stop(patient=locked)
     for name in ("status", "discharged_at", "discharge_reason", "discharge_note"):

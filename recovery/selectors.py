@@ -7,9 +7,9 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.utils import timezone
 
 from accounts.models import User
+from lib.hooks import hook
 
 from .choices import PatientStatus
 from .models import Alert, CareTeam, CheckIn, Patient, Procedure, TeamMembership
@@ -139,22 +139,18 @@ def alerts_for(user: User) -> QuerySet[Alert]:
 def ask_bone_medicine(patient: Patient) -> bool:
     """Whether the next check-in asks about bone medicine (PROTOCOL.md section 6): an
     osteoporosis_medication reminder fell due since the patient's last bone_medicine answer.
-    Two indexed queries: the last answer, then one due reminder after it."""
-    from reminders.models import Reminder
-    from reminders.plan import Kind
-
+    Two indexed queries: the last answer, then one due reminder after it (reminders/, named
+    by BONE_MEDICINE_REMINDER_DUE: recovery imports no app above it)."""
+    reminder_due = hook("BONE_MEDICINE_REMINDER_DUE")
+    if reminder_due is None:
+        return False
     last_answer = (
         CheckIn.objects.filter(patient_id=patient.pk, bone_medicine__isnull=False)
         .order_by("-recorded_at")
         .values_list("recorded_at", flat=True)
         .first()
     )
-    due = Reminder.objects.filter(
-        patient_id=patient.pk, kind=Kind.OSTEOPOROSIS_MEDICATION, due_at__lte=timezone.now()
-    ).exclude(status=Reminder.Status.CANCELLED)
-    if last_answer is not None:
-        due = due.filter(due_at__gt=last_answer)
-    return due.exists()
+    return reminder_due(patient_id=patient.pk, since=last_answer)
 
 
 def latest_procedure(patient: Patient) -> Procedure | None:

@@ -15,9 +15,8 @@ from accounts.services import account_password_set
 from lib.exceptions import Conflict, DomainError
 from outbox.models import OutgoingEmail
 from outbox.services import email_queue
-from reminders import services as reminders
 
-from . import alerts, codes, lifecycle, rules
+from . import alerts, codes, lifecycle, rules, signals
 from .choices import SEVERITY_RANK, AlertStatus
 from .models import Alert, CareTeam, CheckIn, EnrollmentCode, Patient, Procedure, TeamMembership
 from .rules import guidance_for
@@ -145,9 +144,6 @@ def enrollment_activate(*, code: str, password: str) -> User:
     return user
 
 
-PLAN_FIELDS_OF_PATIENT = {"timezone", "reminder_hour", "has_osteoporosis"}
-
-
 @transaction.atomic
 def patient_update(*, patient: Patient, data: dict) -> Patient:
     user_fields = []
@@ -163,7 +159,8 @@ def patient_update(*, patient: Patient, data: dict) -> Patient:
     patient.save()
     if user_fields:
         patient.user.save(update_fields=user_fields)
-    reminders.plan_changed(patient=patient, changed=data, fields=PLAN_FIELDS_OF_PATIENT)
+    # reminders re-plans when a plan input changed (reminders/receivers.py).
+    signals.patient_changed.send(sender=Patient, patient=patient, changed=set(data))
     return patient
 
 
@@ -175,11 +172,11 @@ def procedure_record(*, patient: Patient, data: dict) -> Procedure:
     procedure = Procedure.objects.create(patient=patient, **data)
     # A new procedure starts follow-up again (API.md "the patient's life cycle").
     lifecycle.patient_reactivate(patient=patient)
-    reminders.plan_build(procedure=procedure)
+    # Its plan is built in this transaction (reminders/receivers.py).
+    signals.procedure_changed.send(
+        sender=Procedure, procedure=procedure, created=True, changed=set(data)
+    )
     return procedure
-
-
-PLAN_FIELDS_OF_PROCEDURE = {"performed_on", "cause", "lifting_restriction_days"}
 
 
 @transaction.atomic
@@ -187,7 +184,9 @@ def procedure_update(*, procedure: Procedure, data: dict) -> Procedure:
     for name, value in data.items():
         setattr(procedure, name, value)
     procedure.save()
-    reminders.plan_changed(patient=procedure.patient, changed=data, fields=PLAN_FIELDS_OF_PROCEDURE)
+    signals.procedure_changed.send(
+        sender=Procedure, procedure=procedure, created=False, changed=set(data)
+    )
     return procedure
 
 

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from interop import views as interop_views
-
 from .api import auth, views
 
 urlpatterns = [
@@ -22,7 +20,6 @@ urlpatterns = [
         views.PatientDischargeView.as_view(),
         name="patient-discharge",
     ),
-    path("me/export/", interop_views.MeExportView.as_view(), name="me-export"),
     path(
         "patients/<int:pk>/procedures/",
         views.PatientProceduresView.as_view(),

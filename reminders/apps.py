@@ -8,6 +8,9 @@ class RemindersConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(lease_outlasts_a_send, checks.Tags.compatibility)
+        from . import receivers
+
+        receivers.connect()
 
 
 def lease_outlasts_a_send(app_configs, **kwargs) -> list[checks.CheckMessage]:

@@ -1,12 +1,16 @@
 """Reads of the recovery plan, scoped to what the caller may see."""
 
+from datetime import datetime
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from recovery.models import Patient, Procedure
 from recovery.selectors import latest_procedure, patients_for
 
 from .models import CalendarFeed, Reminder
+from .plan import Kind
 
 
 def reminders_for(user: User) -> QuerySet[Reminder]:
@@ -19,6 +23,17 @@ def plan_get(patient: Patient) -> tuple[Procedure | None, list[Reminder]]:
     if procedure is None:
         return None, []
     return procedure, list(procedure.reminders.order_by("due_at", "kind", "id"))
+
+
+def medication_reminder_due(*, patient_id: int, since: datetime | None) -> bool:
+    """Whether an osteoporosis_medication reminder of the patient fell due by now, and after
+    `since` when given (recovery.selectors.ask_bone_medicine). One indexed query."""
+    due = Reminder.objects.filter(
+        patient_id=patient_id, kind=Kind.OSTEOPOROSIS_MEDICATION, due_at__lte=timezone.now()
+    ).exclude(status=Reminder.Status.CANCELLED)
+    if since is not None:
+        due = due.filter(due_at__gt=since)
+    return due.exists()
 
 
 def calendar_patient_get(token: str) -> Patient | None:

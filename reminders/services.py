@@ -32,6 +32,7 @@ from django.utils.crypto import get_random_string, salted_hmac
 from django.utils.translation import gettext
 
 from lib.exceptions import DomainError
+from lib.hooks import hook
 from outbox import emails
 from recovery.models import CheckIn, Patient, Procedure
 from recovery.selectors import latest_procedure
@@ -443,15 +444,15 @@ def _reminder_deliver(
 
 
 def reminder_copy_links(patient_ids: Iterable[int]) -> dict:
-    from caregivers.selectors import reminder_copy_links as links  # caregivers imports us
-
-    return links(patient_ids)
+    """Patient id -> who gets copies of their reminders, for a batch (caregivers/, named by
+    REMINDER_COPY_RECIPIENTS: reminders imports no app above it)."""
+    links = hook("REMINDER_COPY_RECIPIENTS")
+    return links(patient_ids) if links else {}
 
 
 def reminder_copies_queue(**kwargs) -> int:
-    from caregivers.copies import reminder_copies_queue as queue
-
-    return queue(**kwargs)
+    queue = hook("REMINDER_COPIES_QUEUE")
+    return queue(**kwargs) if queue else 0
 
 
 def reminder_send(*, reminder_id: int) -> str:
@@ -544,9 +545,8 @@ def unsubscribe_url(*, patient_id: int, kind: str) -> str:
 def reminder_context(*, reminder: Reminder, signin: bool = True) -> dict:
     """What a reminder email says, in the language active (reminder_message: the patient's).
     `signin=False`: without the patient's sign-in link (a caregiver's copy gets its own)."""
-    from patientapp.services import signin_link_issue, signin_link_url
-
     patient = reminder.patient
+    signin_url = hook("REMINDER_SIGNIN_URL") if signin else None
     item = plan.ITEMS[reminder.kind]
     due_day = reminder.due_at.astimezone(patient.tz).date()
     until = reminder.procedure.lifting_restriction_until
@@ -556,7 +556,7 @@ def reminder_context(*, reminder: Reminder, signin: bool = True) -> dict:
         "text": plan.text_for(reminder.kind, until=until, due=due_day),
         "kind_label": gettext(plan.Kind(reminder.kind).label),
         # "Check in now": a single-use sign-in link to the patient app (patientapp/).
-        "signin_url": signin_link_url(signin_link_issue(patient=patient)) if signin else "",
+        "signin_url": signin_url(patient=patient) if signin_url else "",
         "due_day": plan.format_day(due_day),
         "lifting_restriction_until": plan.format_day(until),
         # Other reminders repeat the restriction while it holds; its own two name it already.

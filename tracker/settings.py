@@ -449,3 +449,14 @@ NO_STORE_PATH_PREFIXES = ("/api/", "/dashboard/", "/app/", "/fhir/", "/admin/")
 # (pyproject.toml's import-linter contracts, run by scripts/test). Unset: the feature is off.
 # /health/'s pipeline figures (lib/health.py).
 HEALTH_PIPELINE_STATUS = "tracker.pipeline.pipeline_status"
+# A reminder's "Check in now" link to the patient app, and the caregivers' copies of a sent
+# reminder: who gets them (one read for a batch) and queueing them in the `sent` mark's
+# transaction (reminders/services.py).
+REMINDER_SIGNIN_URL = "patientapp.services.signin_url_issue"
+REMINDER_COPY_RECIPIENTS = "caregivers.selectors.reminder_copy_links"
+REMINDER_COPIES_QUEUE = "caregivers.copies.reminder_copies_queue"
+# The other apps' demo data, after recovery's (manage.py seed_demo), in this order.
+DEMO_SEEDERS = ["caregivers.demo.seed_caregiver", "bonehealth.demo.seed_bone_health"]
+# Whether a bone-medicine reminder fell due since a time: the check-in's bone-medicine question
+# (recovery/selectors.py).
+BONE_MEDICINE_REMINDER_DUE = "reminders.selectors.medication_reminder_due"

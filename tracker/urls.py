@@ -4,27 +4,34 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
+from interop import views as interop_views
 from lib import health
+from patientapp.views import chrome_context, visitor_language
 
 from . import views
 
-# The password-reset pages of each audience (accounts/views.py); the patient app's are at /app/.
+# The password-reset pages of each audience (accounts/views.py); the patient app's are at /app/,
+# in its language and page frame.
+AUDIENCES = {
+    "app": {"audience": "app", "language": visitor_language, "chrome": chrome_context},
+    "dashboard": {"audience": "dashboard"},
+}
 password_reset_pages = [
     path(
         f"{prefix}/password-reset/",
         accounts_views.password_reset_request,
-        {"audience": prefix},
+        kwargs,
         name=f"{prefix}-password-reset",
     )
-    for prefix in ("app", "dashboard")
+    for prefix, kwargs in AUDIENCES.items()
 ] + [
     path(
         f"{prefix}/password-reset/<str:token>/",
         accounts_views.password_reset_confirm,
-        {"audience": prefix},
+        kwargs,
         name=f"{prefix}-password-reset-confirm",
     )
-    for prefix in ("app", "dashboard")
+    for prefix, kwargs in AUDIENCES.items()
 ]
 
 urlpatterns = [
@@ -33,6 +40,8 @@ urlpatterns = [
     path("api/v1/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("recovery.urls")),
+    # The patient's own record as FHIR (interop/), beside the API's other /me/ answers.
+    path("api/v1/me/export/", interop_views.MeExportView.as_view(), name="me-export"),
     path("api/v1/", include("audit.urls")),
     path("api/v1/", include("caregivers.urls")),
     path("api/v1/", include("bonehealth.urls")),

@@ -3,7 +3,7 @@
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 
-from dashboard import charts
+from recovery import charts
 from recovery.models import CheckIn, Procedure
 
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")

@@ -235,10 +235,14 @@ def test_other_reasons_leave_other_queued_emails_alone(api, clinician, planned):
 
 
 def test_discharge_is_one_transaction(monkeypatch, clinician, planned):
+    # The reminders half runs as a receiver of recovery's patient_discharged signal, in the
+    # discharge's transaction: its failure undoes the discharge.
+    from reminders import services as reminder_services
+
     def broken(**kwargs):
         raise RuntimeError("the reminders half failed")
 
-    monkeypatch.setattr(lifecycle.reminders, "reminders_cancel_for_discharge", broken)
+    monkeypatch.setattr(reminder_services, "reminders_cancel_for_discharge", broken)
     with pytest.raises(RuntimeError):
         lifecycle.patient_discharge(patient=planned, by=clinician, reason="recovered")
     assert Patient.objects.get(pk=planned.pk).status == "active"

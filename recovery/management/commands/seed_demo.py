@@ -3,13 +3,15 @@
 import random
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from recovery import alerts, services
-from recovery.models import CareTeam, CheckIn, Patient
+from recovery.models import CareTeam, Patient
 
 DEMO_TEAM = "Spine Recovery Demo"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed in the README, demo data only
@@ -115,11 +117,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if CareTeam.objects.filter(name=DEMO_TEAM).exists():
             self.stdout.write("demo data already present")
-            self.seed_bone_health()
+            self.seed_others()
             return
         with transaction.atomic():
             self.seed()
-        self.seed_bone_health()
+        self.seed_others()
         # Beat evaluates missed check-ins hourly; do it once now so the demo shows them.
         alerts.missed_checkins_evaluate()
         self.stdout.write(self.style.SUCCESS("demo data created"))
@@ -127,18 +129,16 @@ class Command(BaseCommand):
         self.stdout.write(f"patient:   margaret.hill@demo.example / {DEMO_PASSWORD}")
         self.stdout.write(f"caregiver: ann.hill@demo.example / {DEMO_PASSWORD}")
 
-    def seed_bone_health(self) -> None:
-        """The fracture-liaison pathway's demo patients (bonehealth/demo.py); idempotent on
-        its own, so a demo database seeded before them gains them too."""
-        from bonehealth.demo import seed_bone_health
-
-        added = seed_bone_health(
-            team=CareTeam.objects.get(name=DEMO_TEAM),
-            clinician=User.objects.get(email="clinician@demo.example"),
-            password=DEMO_PASSWORD,
-        )
-        if added:
-            self.stdout.write("bone-health demo patients created")
+    def seed_others(self) -> None:
+        """The other apps' demo data (DEMO_SEEDERS: the caregiver, caregivers/demo.py; the
+        bone-health patients, bonehealth/demo.py), named by dotted path so that recovery
+        imports no app above it. Each is idempotent on its own, so a demo database seeded
+        before one was written gains its data too."""
+        team = CareTeam.objects.get(name=DEMO_TEAM)
+        clinician = User.objects.get(email="clinician@demo.example")
+        for path in settings.DEMO_SEEDERS:
+            if import_string(path)(team=team, clinician=clinician, password=DEMO_PASSWORD):
+                self.stdout.write(f"demo data added: {path}")
 
     def seed(self) -> None:
         rng = random.Random(2026)
@@ -192,39 +192,6 @@ class Command(BaseCommand):
                 },
             )
             self.seed_checkins(patient, performed_on, days_ago, pre, course, rng)
-        self.seed_caregiver()
-
-    def seed_caregiver(self) -> None:
-        """Ann Hill, Margaret Hill's daughter: an accepted invitation, copies of reminders, and
-        the latest two of Margaret's check-ins entered by her."""
-        from caregivers import tokens
-        from caregivers.models import CareLink
-
-        margaret = Patient.objects.get(user__email="margaret.hill@demo.example")
-        ann = User.objects.create_user(
-            email="ann.hill@demo.example",
-            password=DEMO_PASSWORD,
-            role=User.Role.CAREGIVER,
-            first_name="Ann",
-            last_name="Hill",
-        )
-        now = timezone.now()
-        CareLink.objects.create(
-            patient=margaret,
-            caregiver=ann,
-            email=ann.email,
-            name="Ann Hill",
-            relationship="daughter",
-            status=CareLink.Status.ACTIVE,
-            receives_reminders=True,
-            invited_by=margaret.user,
-            accepted_at=now,
-            token_hash=tokens.digest(tokens.generate()),
-            token_expires_at=now,
-            token_used_at=now,
-        )
-        latest = margaret.checkins.order_by("-recorded_at").values_list("pk", flat=True)[:2]
-        CheckIn.objects.filter(pk__in=list(latest)).update(entered_by=ann)
 
     def seed_checkins(self, patient, performed_on, days_ago, pre, course, rng) -> None:
         last_day = days_ago - 3 if course == "missed" else days_ago

@@ -1,4 +1,5 @@
-"""The fracture-liaison nurse's pages on the care-team dashboard (session login).
+"""The fracture-liaison nurse's pages on the care-team dashboard (session login), over the
+bone-health pathway's selectors and services (bonehealth/).
 
 The team page: the worklist (overdue milestones, most overdue first, each a link to the
 patient's bone-health section where the form that completes it is), the seven indicators for a
@@ -20,12 +21,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.services import access_record
-from dashboard.views import clinician_required, page
+from bonehealth import charts, selectors, services
+from bonehealth.api import BoneHealthPatchSerializer
 from recovery.models import Patient
 from recovery.selectors import teams_for
 
-from . import charts, selectors, services
-from .api import BoneHealthPatchSerializer
+from .views import clinician_required, page
 
 DEFAULT_PERIOD_DAYS = 365
 

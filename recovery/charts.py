@@ -1,5 +1,6 @@
-"""Server-rendered SVG charts for the patient page: pain against the expected course, and
-temperature against the team's fever threshold. Only geometry is computed here; the template
+"""Server-rendered SVG charts of a patient's check-ins: pain against the expected course, and
+temperature against the team's fever threshold, for the dashboard's patient page and the
+patient app's history. Only geometry is computed here; the template
 dashboard/_time_chart.html draws it, so no chart library or script is needed."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from recovery.models import CheckIn, Procedure
+from .models import CheckIn, Procedure
 
 # PROTOCOL.md section 2: relief within 24-48 h, about 1.5 on average afterwards (seed 004).
 EXPECTED_RELIEF_HOURS = 48
