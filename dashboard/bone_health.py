@@ -153,7 +153,7 @@ def letter_send(request, pk: int):
     """The button: download the letter and mark it sent (the same write as a PATCH of
     gp_letter_sent_on to the patient's today). The PDF is made first, so a letter that
     cannot be made is never marked sent."""
-    from . import letter
+    from bonehealth import letter  # loaded on first use: it needs pango (README)
 
     view = _scoped(request, pk)
     try:
