@@ -59,7 +59,7 @@ def audience_page(view):
     def wrapper(request, *args, audience: str, **kwargs):
         if audience != "app":
             return view(request, *args, audience=audience, context={}, **kwargs)
-        from patientapp.views import chrome_context, visitor_language
+        from patientapp.views.base import chrome_context, visitor_language
 
         with translation.override(visitor_language(request)):
             response = view(

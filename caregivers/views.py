@@ -37,7 +37,7 @@ def _state(request, link) -> str:
 
 def _page(request, template: str, context: dict, *, status: int = 200):
     """In the patient app's look (its base template and style)."""
-    from patientapp.views import page  # the app's pages import the caregivers' models
+    from patientapp.views.base import page  # the app's pages import the caregivers' models
 
     return page(request, template, context, status=status)
 
@@ -51,14 +51,14 @@ def _unusable(request, reason: str):
 
 
 def _visitor_language(request) -> str:
-    from patientapp.views import visitor_language
+    from patientapp.views.base import visitor_language
 
     return visitor_language(request)
 
 
 def _accepted(request, link, user):
     """Signed in, on the app's home page, acting for the patient just accepted."""
-    from patientapp.views import ACTING_FOR
+    from patientapp.views.base import ACTING_FOR
 
     if request.user != user:
         login(request, user, backend=BACKEND)
