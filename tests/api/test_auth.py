@@ -150,7 +150,7 @@ def test_only_a_keyed_hash_of_the_code_is_stored(api, clinician):
     assert stored.code_hash == codes.digest(code)
     assert stored.code_hash != hashlib.sha256(plain.encode()).hexdigest()  # keyed, not bare
     # The only copy in the database is the queued email's secret, until it is sent (the
-    # bodies hold a placeholder for it: tests/trust/test_probe_findings.py, finding 2).
+    # bodies hold a placeholder for it: tests/trust/test_probe_secrets.py, finding 2).
     email = OutgoingEmail.objects.get(category="enrollment")
     assert email.to == "nina@patient.test"
     assert email.secret == code
