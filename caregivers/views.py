@@ -6,7 +6,7 @@ expired, revoked or unknown link shows a page saying so and changes nothing.
 
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,8 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from reminders import plan
-from reminders.models import ReminderOptOut
+from reminders.views import unsubscribe_page
 
 from . import copies, services
 from .forms import CaregiverSignInForm, NewCaregiverForm
@@ -128,17 +127,12 @@ def _accept_invitation(request, token: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
-    try:
-        link, kind = copies.unsubscribe_parse(token=token)
-    except copies.BadUnsubscribeLink:
-        return render(request, "reminders/pages/unsubscribe-invalid.html", status=404)
-    context = {
-        "all": kind == ReminderOptOut.ALL,
-        "kind_label": "" if kind == ReminderOptOut.ALL else plan.Kind(kind).label,
-        "done": False,
-        "patient_first_name": link.patient.first_name,
-    }
-    if request.method == "POST":
-        services.caregiver_opt_out(link=link, kind=kind)
-        context["done"] = True
-    return render(request, "caregivers/pages/unsubscribe.html", context)
+    return unsubscribe_page(
+        request,
+        token,
+        parse=copies.unsubscribe_parse,
+        invalid=copies.BadUnsubscribeLink,
+        opt_out=lambda link, kind: services.caregiver_opt_out(link=link, kind=kind),
+        template="caregivers/pages/unsubscribe.html",
+        extra=lambda link: {"patient_first_name": link.patient.first_name},
+    )

@@ -32,16 +32,33 @@ def calendar_feed(request, token: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
+    return unsubscribe_page(
+        request,
+        token,
+        parse=services.unsubscribe_parse,
+        invalid=services.BadUnsubscribeLink,
+        opt_out=lambda patient, kind: services.reminder_opt_out(patient=patient, kind=kind),
+        template="reminders/pages/unsubscribe.html",
+    )
+
+
+def unsubscribe_page(request, token: str, *, parse, invalid, opt_out, template, extra=None):
+    """A signed unsubscribe link's page, the patient's and a caregiver's copy alike
+    (caregivers.views.unsubscribe): GET says what it stops, POST stops it.
+
+    `parse(token=)` gives (whose, kind) or raises `invalid`; `opt_out(whose, kind)` stops it;
+    `extra(whose)` adds to the page's context."""
     try:
-        patient, kind = services.unsubscribe_parse(token=token)
-    except services.BadUnsubscribeLink:
+        whose, kind = parse(token=token)
+    except invalid:
         return render(request, "reminders/pages/unsubscribe-invalid.html", status=404)
     context = {
         "all": kind == ReminderOptOut.ALL,
         "kind_label": "" if kind == ReminderOptOut.ALL else plan.Kind(kind).label,
         "done": False,
+        **(extra(whose) if extra else {}),
     }
     if request.method == "POST":
-        services.reminder_opt_out(patient=patient, kind=kind)
+        opt_out(whose, kind)
         context["done"] = True
-    return render(request, "reminders/pages/unsubscribe.html", context)
+    return render(request, template, context)
