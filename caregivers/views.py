@@ -10,11 +10,11 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from reminders.views import unsubscribe_page
+from reminders.views import unsubscribe_view
 
 from . import copies, services
 from .forms import CaregiverSignInForm, NewCaregiverForm
@@ -121,18 +121,11 @@ def _accept_invitation(request, token: str):
     return _page(request, "caregivers/pages/accept.html", context, status=400)
 
 
-# Mail clients send RFC 8058 one-click POSTs without cookies or CSRF tokens; the signed
-# token in the URL is what authorises the request (as reminders.views.unsubscribe).
-@csrf_exempt
-@never_cache
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token: str):
-    return unsubscribe_page(
-        request,
-        token,
-        parse=copies.unsubscribe_parse,
-        invalid=copies.BadUnsubscribeLink,
-        opt_out=lambda link, kind: services.caregiver_opt_out(link=link, kind=kind),
-        template="caregivers/pages/unsubscribe.html",
-        extra=lambda link: {"patient_first_name": link.patient.first_name},
-    )
+# The signed link in a caregiver's reminder copy: the same page as the patient's own.
+unsubscribe = unsubscribe_view(
+    parse=copies.unsubscribe_parse,
+    invalid=copies.BadUnsubscribeLink,
+    opt_out=lambda link, kind: services.caregiver_opt_out(link=link, kind=kind),
+    template="caregivers/pages/unsubscribe.html",
+    extra=lambda link: {"patient_first_name": link.patient.first_name},
+)
