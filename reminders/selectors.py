@@ -1,16 +1,9 @@
 """Reads of the recovery plan, scoped to what the caller may see."""
 
-from django.db.models import QuerySet
-
-from accounts.models import User
 from recovery.models import Patient, Procedure
-from recovery.selectors import latest_procedure, patients_for
+from recovery.selectors import latest_procedure
 
 from .models import CalendarFeed, Reminder
-
-
-def reminders_for(user: User) -> QuerySet[Reminder]:
-    return Reminder.objects.filter(patient__in=patients_for(user))
 
 
 def plan_get(patient: Patient) -> tuple[Procedure | None, list[Reminder]]:

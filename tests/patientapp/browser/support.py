@@ -64,9 +64,7 @@ def record_procedure(patient, days_ago=2):
     )
 
 
-def answer_checkin(
-    page, *, pain, yes=(), no_label="No", continue_label="Continue", on_bone_question=None
-):
+def answer_checkin(page, *, pain, yes=(), continue_label="Continue", on_bone_question=None):
     page.locator(f"#pain-{pain}").check()
     page.get_by_role("button", name=continue_label).click()
     page.get_by_role("button", name=continue_label).click()  # temperature: left empty
