@@ -6,10 +6,10 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from recovery import services
-from tests.api.support import field_errors
+from tests.api.support import bearer, enroll, field_errors
 from tests.factories import PASSWORD
 
-from .probe import NEW_PASSWORD, bearer, enroll, login, refresh
+from .probe import NEW_PASSWORD, login, refresh
 
 # --- 4. A new password (enrollment code, create_clinician, admin) ends the old tokens --------
 

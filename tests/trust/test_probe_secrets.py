@@ -10,9 +10,10 @@ from django.core import mail
 from accounts.models import User
 from outbox import services as outbox
 from outbox.models import OutgoingEmail
+from tests.api.support import database_text, enroll
 from tests.factories import PASSWORD
 
-from .probe import ROOT, database_text, enroll
+from .probe import ROOT
 
 # --- 2. No enrollment code can be read back from the database once sent ---------------------
 

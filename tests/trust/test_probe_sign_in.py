@@ -12,9 +12,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from tests.api.support import bearer
 from tests.factories import PASSWORD
 
-from .probe import bearer, login, refresh
+from .probe import login, refresh
 
 # --- 1. The admin's login is slowed down like the dashboard's -------------------------------
 
