@@ -110,9 +110,10 @@ def main() -> None:
             User.objects.filter(role="patient").order_by("id").values_list("pk", flat=True)
         )[::25][:400]
         tokens_file = OUT / "patient-tokens.txt"
-        tokens_file.write_text(
-            "\n".join(str(AccessToken.for_user(User(pk=pk))) for pk in patient_users) + "\n"
-        )
+        # Tokens of the saved users: each carries its user's password hash (the revoke
+        # claim, accounts/tokens.py), which an unsaved User(pk=...) does not have.
+        users = User.objects.filter(pk__in=patient_users).order_by("id")
+        tokens_file.write_text("\n".join(str(AccessToken.for_user(u)) for u in users) + "\n")
         svc = f"http://127.0.0.1:{SERVICE_PORT}"
         flr = f"http://127.0.0.1:{FLOOR_PORT}"
         pairs = {
