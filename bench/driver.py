@@ -18,23 +18,25 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
-import signal
 import socket
-import statistics
-import subprocess
 import sys
-import time
-import urllib.request
 from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = Path(sys.executable).parent
-OUT = ROOT / "var" / "bench"
+from bench.processes import (
+    COUNT_FILE,
+    OUT,
+    ROOT,
+    Service,
+    celery_worker,
+    children,
+    gunicorn,
+    peak_rss_mib,
+    say,
+    sink_count,
+    wait_until,
+)
+
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
-DURATION = int(os.environ.get("BENCH_DURATION", 10))  # seconds per wrk measurement
-CONNECTIONS = 16
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", 10_000))  # reminders / emails per dispatch
 PLAN_PROCEDURES = int(os.environ.get("BENCH_PLAN_PROCEDURES", 10_000))
 
@@ -48,7 +50,6 @@ def free_port() -> int:
 SMTP_PORT = free_port()
 SERVICE_PORT = free_port()
 FLOOR_PORT = free_port()
-COUNT_FILE = OUT / "smtp-count"
 
 # The driver (tokens, floor email, plan round) and every child share these.
 os.environ.update(
@@ -66,281 +67,19 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.mail import EmailMultiAlternatives, get_connection  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bench import plugins  # noqa: E402
+from bench.measure import (  # noqa: E402
+    floor_email,
+    outbox_dispatch,
+    query_counts,
+    wait_outbox_idle,
+    wrk,
+)
 from bench.seed import BENCH_CLINICIAN, TINY_CLINICIAN  # noqa: E402
-from outbox import emails  # noqa: E402
-from outbox.models import OutgoingEmail  # noqa: E402
-from outbox.services import outgoing_emails_wake  # noqa: E402
-
-
-def say(message: str) -> None:
-    print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
-
-
-# --- Processes -----------------------------------------------------------------------------
-
-
-class Service:
-    """A child process in its own session, so stopping it stops its workers too."""
-
-    def __init__(self, name: str, cmd: list[str], env: dict | None = None):
-        self.name = name
-        self.log = OUT / f"{name}.log"
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env={**os.environ, **(env or {})},
-            stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def stop(self) -> None:
-        if self.alive():
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-
-    def fail(self, why: str) -> None:
-        raise RuntimeError(f"{self.name}: {why}\n{self.log.read_text()[-3000:]}")
-
-
-def wait_until(predicate, *, timeout: float, what: str, service: Service | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        if service is not None and not service.alive():
-            service.fail("exited early")
-        time.sleep(0.1)
-    if service is not None:
-        service.fail(f"timed out waiting for {what}")
-    raise RuntimeError(f"timed out waiting for {what}")
-
-
-def http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback only
-            return True
-    except urllib.error.HTTPError:
-        return True  # it answered
-    except OSError:
-        return False
-
-
-def gunicorn(name: str, app: str, port: int) -> Service:
-    # The one command line both the service and the floor are served with.
-    cmd = [
-        str(VENV_BIN / "gunicorn"),
-        app,
-        "--workers",
-        "2",
-        "--worker-class",
-        "sync",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--backlog",
-        "512",
-        "--timeout",
-        "60",
-        "--log-level",
-        "warning",
-    ]
-    service = Service(name, cmd)
-    wait_until(
-        lambda: http_ok(f"http://127.0.0.1:{port}/nowhere/"),
-        timeout=60,
-        what="gunicorn",
-        service=service,
-    )
-    return service
-
-
-def celery_worker() -> Service:
-    cmd = [
-        str(VENV_BIN / "celery"),
-        "-A",
-        "tracker",
-        "worker",
-        "--loglevel",
-        "WARNING",
-        "--concurrency",
-        "2",
-        "--pool",
-        "prefork",
-        "--hostname",
-        "bench@%h",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    ]
-    service = Service("celery", cmd)
-    # The worker logs "ready." at INFO only; ask it over the broker instead.
-    from tracker.celery import app
-
-    wait_until(
-        lambda: bool(app.control.ping(timeout=0.5)), timeout=60, what="worker", service=service
-    )
-    return service
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def peak_rss_mib(pid: int) -> float:
-    """VmHWM: the peak resident set size of the process over its life."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def sink_count() -> int:
-    try:
-        return int(COUNT_FILE.read_text() or 0)
-    except (OSError, ValueError):
-        return 0
-
-
-# --- Measurements --------------------------------------------------------------------------
-
-
-def wrk(url: str, script: str, *args: str, duration: int = DURATION) -> dict:
-    cmd = [
-        "wrk",
-        "-t1",
-        f"-c{CONNECTIONS}",
-        f"-d{duration}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(ROOT / "bench" / script),
-        url,
-        "--",
-        *args,
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=True)
-    match = re.search(r"^BENCH (\{.*\})$", out.stdout, re.MULTILINE)
-    if not match:
-        raise RuntimeError(f"wrk gave no summary:\n{out.stdout}\n{out.stderr}")
-    raw = json.loads(match.group(1))
-    errors = raw["non2xx"] + raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
-    if errors:
-        # Any refused request makes the throughput meaningless; say so loudly.
-        raise RuntimeError(f"wrk {url}: {errors} failed requests: {raw}\n{out.stdout}")
-    return {
-        "rps": raw["requests"] / (raw["duration_us"] / 1e6),
-        "p50_ms": raw["p50_us"] / 1000,
-        "p99_ms": raw["p99_us"] / 1000,
-        "requests": raw["requests"],
-    }
-
-
-def wait_outbox_idle(timeout: float = 120) -> None:
-    """Let the worker finish what the check-in rounds queued before timing a dispatch."""
-    busy = OutgoingEmail.objects.filter(status__in=["queued", "sending"])
-    wait_until(lambda: not busy.exists(), timeout=timeout, what="the outbox to drain")
-
-
-def sample_email() -> tuple[str, str, str]:
-    # Realistic size and shape: the enrollment email, text and HTML.
-    return emails.render(
-        "recovery/email/enrollment",
-        {"first_name": "Pat", "code": "ABCD-EFGH-JKMN", "days": 14},
-    )
-
-
-def outbox_dispatch(n: int) -> dict:
-    """n queued emails woken at once: broker, worker, claim, SMTP, mark sent."""
-    subject, text, html = sample_email()
-    rows = OutgoingEmail.objects.bulk_create(
-        [
-            OutgoingEmail(
-                to=f"p{i:05d}@bench.test",
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                category="bench",
-            )
-            for i in range(n)
-        ],
-        batch_size=2000,
-    )
-    base = sink_count()
-    started = time.monotonic()
-    outgoing_emails_wake([row.pk for row in rows])
-    wait_until(lambda: sink_count() >= base + n, timeout=600, what=f"{n} emails at the sink")
-    seconds = time.monotonic() - started
-    return {"per_second": n / seconds, "seconds": seconds}
-
-
-def floor_email(n: int, sample: tuple[str, str, str, dict] | None = None) -> dict:
-    """Django's SMTP backend, one reused connection, n emails like the service's."""
-    subject, text, html, headers = sample or (*sample_email(), {})
-    base = sink_count()
-    started = time.monotonic()
-    with get_connection("django.core.mail.backends.smtp.EmailBackend") as conn:
-        for i in range(n):
-            message = EmailMultiAlternatives(
-                subject,
-                text,
-                settings.DEFAULT_FROM_EMAIL,
-                [f"p{i:05d}@bench.test"],
-                headers=headers,
-                connection=conn,
-            )
-            message.attach_alternative(html, "text/html")
-            message.send()
-    wait_until(lambda: sink_count() >= base + n, timeout=60, what="floor emails at the sink")
-    seconds = time.monotonic() - started
-    return {"per_second": n / seconds, "seconds": seconds}
-
-
-def query_counts(path: str, users: dict[str, User]) -> dict[str, int]:
-    """The list's queries for a clinician of 500 patients and one of a single patient."""
-    counts = {}
-    for label, user in users.items():
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path, HTTP_HOST="127.0.0.1")
-        assert response.status_code == 200, response.content[:500]
-        counts[label] = len(queries)
-    return counts
-
-
-# --- The run -------------------------------------------------------------------------------
-
-
-def summarize(values: list[float]) -> dict:
-    return {
-        "median": statistics.median(values),
-        "min": min(values),
-        "max": max(values),
-        "values": values,
-    }
 
 
 def main() -> None:
@@ -371,9 +110,10 @@ def main() -> None:
             User.objects.filter(role="patient").order_by("id").values_list("pk", flat=True)
         )[::25][:400]
         tokens_file = OUT / "patient-tokens.txt"
-        tokens_file.write_text(
-            "\n".join(str(AccessToken.for_user(User(pk=pk))) for pk in patient_users) + "\n"
-        )
+        # Tokens of the saved users: each carries its user's password hash (the revoke
+        # claim, accounts/tokens.py), which an unsaved User(pk=...) does not have.
+        users = User.objects.filter(pk__in=patient_users).order_by("id")
+        tokens_file.write_text("\n".join(str(AccessToken.for_user(u)) for u in users) + "\n")
         svc = f"http://127.0.0.1:{SERVICE_PORT}"
         flr = f"http://127.0.0.1:{FLOOR_PORT}"
         pairs = {

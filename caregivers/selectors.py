@@ -5,7 +5,6 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from accounts.models import User
 from recovery.choices import PatientStatus
 from recovery.models import Patient
 
@@ -15,15 +14,6 @@ from .models import CareLink
 def carelinks_of(patient: Patient) -> QuerySet[CareLink]:
     """Every link of the patient, oldest first (revoked ones too: the patient sees the trail)."""
     return CareLink.objects.filter(patient=patient).order_by("created_at", "id")
-
-
-def carelink_of_user_get(*, patient: Patient, user: User) -> CareLink | None:
-    """The active link through which `user` helps `patient`, if any."""
-    return (
-        CareLink.objects.filter(patient=patient, caregiver=user, status=CareLink.Status.ACTIVE)
-        .order_by("-id")
-        .first()
-    )
 
 
 def reminder_copy_links(patient_ids: Iterable[int]) -> dict[int, list[CareLink]]:

@@ -6,16 +6,15 @@ expired, revoked or unknown link shows a page saying so and changes nothing.
 
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from reminders import plan
-from reminders.models import ReminderOptOut
+from reminders.views import unsubscribe_view
 
 from . import copies, services
 from .forms import CaregiverSignInForm, NewCaregiverForm
@@ -37,7 +36,7 @@ def _state(request, link) -> str:
 
 def _page(request, template: str, context: dict, *, status: int = 200):
     """In the patient app's look (its base template and style)."""
-    from patientapp.views import page  # the app's pages import the caregivers' models
+    from patientapp.views.base import page  # the app's pages import the caregivers' models
 
     return page(request, template, context, status=status)
 
@@ -51,14 +50,14 @@ def _unusable(request, reason: str):
 
 
 def _visitor_language(request) -> str:
-    from patientapp.views import visitor_language
+    from patientapp.views.base import visitor_language
 
     return visitor_language(request)
 
 
 def _accepted(request, link, user):
     """Signed in, on the app's home page, acting for the patient just accepted."""
-    from patientapp.views import ACTING_FOR
+    from patientapp.views.base import ACTING_FOR
 
     if request.user != user:
         login(request, user, backend=BACKEND)
@@ -122,23 +121,11 @@ def _accept_invitation(request, token: str):
     return _page(request, "caregivers/pages/accept.html", context, status=400)
 
 
-# Mail clients send RFC 8058 one-click POSTs without cookies or CSRF tokens; the signed
-# token in the URL is what authorises the request (as reminders.views.unsubscribe).
-@csrf_exempt
-@never_cache
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token: str):
-    try:
-        link, kind = copies.unsubscribe_parse(token=token)
-    except copies.BadUnsubscribeLink:
-        return render(request, "reminders/pages/unsubscribe-invalid.html", status=404)
-    context = {
-        "all": kind == ReminderOptOut.ALL,
-        "kind_label": "" if kind == ReminderOptOut.ALL else plan.Kind(kind).label,
-        "done": False,
-        "patient_first_name": link.patient.first_name,
-    }
-    if request.method == "POST":
-        services.caregiver_opt_out(link=link, kind=kind)
-        context["done"] = True
-    return render(request, "caregivers/pages/unsubscribe.html", context)
+# The signed link in a caregiver's reminder copy: the same page as the patient's own.
+unsubscribe = unsubscribe_view(
+    parse=copies.unsubscribe_parse,
+    invalid=copies.BadUnsubscribeLink,
+    opt_out=lambda link, kind: services.caregiver_opt_out(link=link, kind=kind),
+    template="caregivers/pages/unsubscribe.html",
+    extra=lambda link: {"patient_first_name": link.patient.first_name},
+)

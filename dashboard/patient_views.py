@@ -90,42 +90,26 @@ def enrollment_code_new(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @clinician_required
 def procedure_new(request, pk: int):
-    patient = _patient(request, pk)
-    form = ProcedureForm(
-        request.POST if request.method == "POST" else None, context={"patient": patient}
-    )
-    if request.method == "POST" and form.is_valid():
-        services.procedure_record(patient=patient, data=form.validated_data)
-        _changed(request, patient, "dashboard-procedure-record")
-        messages.success(request, "Procedure recorded; the reminder plan follows it.")
-        return redirect("dashboard:patient", patient.pk)
-    status = 400 if request.method == "POST" else 200
-    return page(
-        request,
-        "dashboard/procedure_form.html",
-        {"form": form, "patient": patient, "procedure": None},
-        nav="patients",
-        status=status,
-    )
+    return _procedure_form(request, _patient(request, pk), procedure=None)
 
 
 @require_http_methods(["GET", "POST"])
 @clinician_required
 def procedure_edit(request, pk: int):
     procedure = get_object_or_404(recovery_selectors.procedures_for(request.user), pk=pk)
-    patient = procedure.patient
+    return _procedure_form(request, procedure.patient, procedure=procedure)
+
+
+def _procedure_form(request, patient, *, procedure):
+    """Record (no procedure yet) or edit one: the same form and page; a valid POST goes
+    through the API's services and back to the patient's page."""
     form = ProcedureForm(
         request.POST if request.method == "POST" else None,
         context={"patient": patient},
         instance=procedure,
     )
     if request.method == "POST" and form.is_valid():
-        if form.validated_data:
-            services.procedure_update(procedure=procedure, data=form.validated_data)
-            _changed(request, patient, "dashboard-procedure-edit")
-            messages.success(request, "Procedure saved.")
-        else:
-            messages.info(request, "Nothing changed.")
+        _procedure_save(request, patient, procedure, form.validated_data)
         return redirect("dashboard:patient", patient.pk)
     status = 400 if request.method == "POST" else 200
     return page(
@@ -135,6 +119,19 @@ def procedure_edit(request, pk: int):
         nav="patients",
         status=status,
     )
+
+
+def _procedure_save(request, patient, procedure, data: dict) -> None:
+    if procedure is None:
+        services.procedure_record(patient=patient, data=data)
+        _changed(request, patient, "dashboard-procedure-record")
+        messages.success(request, "Procedure recorded; the reminder plan follows it.")
+    elif data:
+        services.procedure_update(procedure=procedure, data=data)
+        _changed(request, patient, "dashboard-procedure-edit")
+        messages.success(request, "Procedure saved.")
+    else:
+        messages.info(request, "Nothing changed.")
 
 
 @require_http_methods(["GET", "POST"])

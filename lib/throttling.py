@@ -113,7 +113,7 @@ class PostThrottle(ScopedThrottle):
 # device that signed in to the account before (below); once the window has passed, the right
 # password works again and clears the account's count. Nothing is ever permanent, and nothing
 # here touches a session or token already held: a patient who is signed in can always check
-# in, chest pain included (tests/trust/test_probe_findings.py, finding 9).
+# in, chest pain included (tests/trust/test_probe_sign_in.py, finding 9).
 
 
 # A device that signed in to an account before carries a signed token naming that account

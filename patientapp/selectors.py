@@ -14,7 +14,6 @@ from recovery.choices import SEVERITY_RANK, Symptom
 from recovery.models import CheckIn, Patient, Procedure
 from recovery.selectors import checkins_for, patients_for, procedures_for
 from reminders.models import Reminder
-from reminders.selectors import reminders_for
 
 
 def acting_patient(user: User, chosen_id: int | None = None) -> Patient | None:
@@ -125,10 +124,6 @@ def own_checkins(user: User, patient: Patient | None = None) -> QuerySet[CheckIn
 
 def own_procedures(user: User, patient: Patient | None = None) -> QuerySet[Procedure]:
     return _narrowed(procedures_for(user), patient)
-
-
-def own_reminders(user: User, patient: Patient | None = None) -> QuerySet[Reminder]:
-    return _narrowed(reminders_for(user), patient)
 
 
 def own_checkin_get(user: User, checkin_id, patient: Patient | None = None) -> CheckIn | None:

@@ -1,25 +1,25 @@
 from django.urls import path
 
-from . import views
+from .views import caregiver, checkin, offline, pages, settings, signin
 
 app_name = "app"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("login/", views.login_view, name="login"),
-    path("logout/", views.logout_view, name="logout"),
-    path("for/", views.choose, name="choose"),
-    path("activate/", views.activate, name="activate"),
-    path("l/<str:token>/", views.signin_link, name="signin-link"),
-    path("checkin/", views.checkin, name="checkin"),
-    path("checkin/done/<uuid:checkin_id>/", views.checkin_done, name="checkin-done"),
-    path("checkin/<slug:step>/", views.checkin, name="checkin-step"),
-    path("history/", views.history, name="history"),
-    path("plan/", views.plan, name="plan"),
-    path("settings/", views.settings_view, name="settings"),
-    path("access-log/", views.access_log, name="access-log"),
-    path("offline/", views.offline, name="offline"),
-    path("sw.js", views.service_worker, name="service-worker"),
-    path("manifest.webmanifest", views.manifest, name="manifest"),
-    path("api/checkins/", views.checkin_api, name="checkin-api"),
+    path("", pages.home, name="home"),
+    path("login/", signin.login_view, name="login"),
+    path("logout/", signin.logout_view, name="logout"),
+    path("for/", caregiver.choose, name="choose"),
+    path("activate/", signin.activate, name="activate"),
+    path("l/<str:token>/", signin.signin_link, name="signin-link"),
+    path("checkin/", checkin.checkin, name="checkin"),
+    path("checkin/done/<uuid:checkin_id>/", checkin.checkin_done, name="checkin-done"),
+    path("checkin/<slug:step>/", checkin.checkin, name="checkin-step"),
+    path("history/", pages.history, name="history"),
+    path("plan/", pages.plan, name="plan"),
+    path("settings/", settings.settings_view, name="settings"),
+    path("access-log/", pages.access_log, name="access-log"),
+    path("offline/", offline.offline, name="offline"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("api/checkins/", offline.checkin_api, name="checkin-api"),
 ]

@@ -158,10 +158,6 @@ def invitation_url_prefix() -> str:
     return f"{settings.SITE_URL}/dashboard/invite/"
 
 
-def invitation_url(token: str) -> str:
-    return f"{invitation_url_prefix()}{token}/"
-
-
 @transaction.atomic
 def team_invite(*, team: CareTeam, by: User, email: str) -> TeamInvitation:
     """Email a single-use link to join the team. The answer is the same whoever the address

@@ -2,19 +2,13 @@
 
 from datetime import datetime
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import User
 from recovery.models import Patient, Procedure
-from recovery.selectors import latest_procedure, patients_for
+from recovery.selectors import latest_procedure
 
 from .models import CalendarFeed, Reminder
 from .plan import Kind
-
-
-def reminders_for(user: User) -> QuerySet[Reminder]:
-    return Reminder.objects.filter(patient__in=patients_for(user))
 
 
 def plan_get(patient: Patient) -> tuple[Procedure | None, list[Reminder]]:

@@ -26,22 +26,40 @@ def calendar_feed(request, token: str):
     return response
 
 
-# Mail clients send RFC 8058 one-click POSTs without cookies or CSRF tokens; the signed
-# token in the URL is what authorises the request.
-@csrf_exempt
-@never_cache
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token: str):
-    try:
-        patient, kind = services.unsubscribe_parse(token=token)
-    except services.BadUnsubscribeLink:
-        return render(request, "reminders/pages/unsubscribe-invalid.html", status=404)
-    context = {
-        "all": kind == ReminderOptOut.ALL,
-        "kind_label": "" if kind == ReminderOptOut.ALL else plan.Kind(kind).label,
-        "done": False,
-    }
-    if request.method == "POST":
-        services.reminder_opt_out(patient=patient, kind=kind)
-        context["done"] = True
-    return render(request, "reminders/pages/unsubscribe.html", context)
+def unsubscribe_view(*, parse, invalid, opt_out, template: str, extra=None):
+    """The page of a signed unsubscribe link, the patient's (below) and a caregiver's copy
+    alike (caregivers.views.unsubscribe): GET says what it stops, POST stops it.
+
+    `parse(token=)` gives (whose, kind) or raises `invalid`; `opt_out(whose, kind)` stops it;
+    `extra(whose)` adds to the page's context."""
+
+    # Mail clients send RFC 8058 one-click POSTs without cookies or CSRF tokens; the signed
+    # token in the URL is what authorises the request.
+    @csrf_exempt
+    @never_cache
+    @require_http_methods(["GET", "POST"])
+    def unsubscribe(request, token: str):
+        try:
+            whose, kind = parse(token=token)
+        except invalid:
+            return render(request, "reminders/pages/unsubscribe-invalid.html", status=404)
+        context = {
+            "all": kind == ReminderOptOut.ALL,
+            "kind_label": "" if kind == ReminderOptOut.ALL else plan.Kind(kind).label,
+            "done": False,
+            **(extra(whose) if extra else {}),
+        }
+        if request.method == "POST":
+            opt_out(whose, kind)
+            context["done"] = True
+        return render(request, template, context)
+
+    return unsubscribe
+
+
+unsubscribe = unsubscribe_view(
+    parse=services.unsubscribe_parse,
+    invalid=services.BadUnsubscribeLink,
+    opt_out=lambda patient, kind: services.reminder_opt_out(patient=patient, kind=kind),
+    template="reminders/pages/unsubscribe.html",
+)

@@ -396,8 +396,8 @@ PHONE_REGION = env.str("PHONE_REGION", default="US").upper()
 # A sign-in link from a reminder email lives until the end of the patient's local day it was
 # sent on, and at least this many hours.
 SIGNIN_LINK_MIN_HOURS = env.float("SIGNIN_LINK_MIN_HOURS", default=12.0)
-# A form sent without its CSRF token gets a page that says what to do (patientapp/views.py).
-CSRF_FAILURE_VIEW = "patientapp.views.csrf_failure"
+# A form sent without its CSRF token gets a page that says what to do (patientapp/views/base.py).
+CSRF_FAILURE_VIEW = "patientapp.views.base.csrf_failure"
 
 # --- Accounts and security: password reset, second factor, headers (issue 15) ---------------
 

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import views as accounts_views
 from interop import views as interop_views
 from lib import health
-from patientapp.views import chrome_context, visitor_language
+from patientapp.views.base import chrome_context, visitor_language
 
 from . import views
 

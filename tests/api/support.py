@@ -3,7 +3,10 @@
 import threading
 from contextlib import contextmanager
 
+from django.apps import apps
+from django.core import serializers as django_serializers
 from django.db import connection, connections
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from outbox.models import OutgoingEmail
@@ -65,3 +68,29 @@ def race(n, request):
     assert not errors, errors
     assert len(answers) == n
     return answers
+
+
+def bearer(access) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client
+
+
+def enroll(api, clinician, **extra):
+    body = {
+        "email": "nina@patient.test",
+        "first_name": "Nina",
+        "last_name": "New",
+        "date_of_birth": "1948-02-03",
+        **extra,
+    }
+    response = api(clinician).post("/api/v1/patients/", body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def database_text() -> str:
+    """Every row of every model, as text: what someone with a copy of the database reads."""
+    return "".join(
+        django_serializers.serialize("json", model.objects.all()) for model in apps.get_models()
+    )

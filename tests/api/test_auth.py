@@ -6,8 +6,6 @@ import re
 
 import pytest
 import time_machine
-from django.apps import apps
-from django.core import serializers as django_serializers
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -16,7 +14,7 @@ from accounts.models import User
 from outbox.models import OutgoingEmail
 from recovery import codes
 from recovery.models import CareTeam, EnrollmentCode, Patient
-from tests.api.support import field_errors, nothing_created
+from tests.api.support import bearer, database_text, enroll, field_errors, nothing_created
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "granite-ladder-orchid-41"
@@ -26,12 +24,6 @@ def login(email, password):
     return APIClient().post(
         "/api/v1/auth/token/", {"email": email, "password": password}, format="json"
     )
-
-
-def bearer(access) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-    return client
 
 
 # --- JWT ----------------------------------------------------------------------------------
@@ -104,29 +96,9 @@ def test_logout_revokes_the_refresh_token(patient):
 # --- Enrolment ----------------------------------------------------------------------------
 
 
-def enroll(api, clinician, **extra):
-    body = {
-        "email": "nina@patient.test",
-        "first_name": "Nina",
-        "last_name": "New",
-        "date_of_birth": "1948-02-03",
-        **extra,
-    }
-    response = api(clinician).post("/api/v1/patients/", body, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
 def activate(code, password=NEW_PASSWORD):
     return APIClient().post(
         "/api/v1/auth/activate/", {"code": code, "password": password}, format="json"
-    )
-
-
-def database_text() -> str:
-    """Every row of every model, as text: what someone with a copy of the database reads."""
-    return "".join(
-        django_serializers.serialize("json", model.objects.all()) for model in apps.get_models()
     )
 
 
@@ -150,7 +122,7 @@ def test_only_a_keyed_hash_of_the_code_is_stored(api, clinician):
     assert stored.code_hash == codes.digest(code)
     assert stored.code_hash != hashlib.sha256(plain.encode()).hexdigest()  # keyed, not bare
     # The only copy in the database is the queued email's secret, until it is sent (the
-    # bodies hold a placeholder for it: tests/trust/test_probe_findings.py, finding 2).
+    # bodies hold a placeholder for it: tests/trust/test_probe_secrets.py, finding 2).
     email = OutgoingEmail.objects.get(category="enrollment")
     assert email.to == "nina@patient.test"
     assert email.secret == code

@@ -29,11 +29,6 @@ def make_alert(patient, *, rule="fever", severity="urgent", status="open", **ext
 
 
 @pytest.fixture
-def alert_for():
-    return make_alert
-
-
-@pytest.fixture
 def browser_client():
     """browser_client(user) -> a Django test client with a session login (None: anonymous)."""
 

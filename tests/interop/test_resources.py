@@ -10,7 +10,8 @@ from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.codesystem import CodeSystem
 
 from interop import selectors
-from interop.bundle import careplan_resource, procedure_cpt_codes
+from interop.careplan import careplan_resource
+from interop.procedures import procedure_cpt_codes
 from recovery.choices import Symptom
 from reminders.models import Reminder
 from tests.factories import ProcedureFactory

@@ -2,7 +2,7 @@
 
 import re
 
-from patientapp.views import checkin_steps
+from patientapp.views.checkin import checkin_steps
 
 
 def walk_checkin(client, *, pain=3, temperature="", unit="c", yes=(), notes=""):

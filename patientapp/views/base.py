@@ -1,0 +1,162 @@
+"""What every page of the patient app stands on: the visitor's language, the sign-in
+checks (patient or caregiver), the page frame (chrome), the CSRF and throttle pages."""
+
+from __future__ import annotations
+
+from functools import wraps
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
+
+from lib.throttling import PostThrottle
+
+from .. import selectors
+from ..wording import SYMPTOM_NAMES, SYMPTOM_QUESTIONS
+
+
+def visitor_language(request) -> str:
+    """Signed out: ?lang= (the enrollment email's link, the language switch), else the
+    browser's."""
+    asked = request.GET.get("lang", "")
+    if asked in dict(settings.LANGUAGES):
+        return asked
+    return translation.get_language_from_request(request)
+
+
+def _language_of(request) -> str:
+    patient = getattr(request, "patient", None)
+    if patient is not None:
+        return patient.language
+    return visitor_language(request)
+
+
+def app_view(view):
+    """The page in the patient's language (or the browser's, signed out), never cached."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with translation.override(_language_of(request)):
+            response = view(request, *args, **kwargs)
+            response.headers.setdefault("Content-Language", translation.get_language())
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
+ACTING_FOR = "acting_patient_id"
+
+
+def _forbidden(request, reason: str = "clinician"):
+    with translation.override(_language_of(request)):
+        response = page(request, "patientapp/forbidden.html", {"reason": reason}, status=403)
+    add_never_cache_headers(response)
+    return response
+
+
+def patient_required(view):
+    """Signed out: to /app/login/. A caregiver acts for the patient chosen in the session (or
+    their only one; with several and none chosen, to the "who for?" page). Signed in but
+    neither: a 403 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url=reverse("app:login"))
+        request.patient = selectors.acting_patient(request.user, request.session.get(ACTING_FOR))
+        request.is_caregiver = request.user.is_caregiver
+        if request.patient is None and request.is_caregiver:
+            request.session.pop(ACTING_FOR, None)
+            if len(selectors.cared_patients(request.user)) > 1:
+                return redirect_to_login(
+                    request.get_full_path(),
+                    login_url=reverse("app:choose"),
+                    redirect_field_name="next",
+                )
+            return _forbidden(request, "no-patients")
+        if request.patient is None:
+            return _forbidden(request)
+        return app_view(view)(request, *args, **kwargs)
+
+    return wrapper
+
+
+def patient_only(view):
+    """Pages a caregiver never sees (the access log): a 403 page for them."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.is_caregiver:
+            return _forbidden(request, "patient-only")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def chrome_context(request) -> dict:
+    """What the app's base template needs around any page (also the accounts' /app/
+    password-reset pages, accounts/views.py): whose pages, the team's numbers."""
+    patient = getattr(request, "patient", None)
+    team = patient.team if patient else None
+    caregiver = patient is not None and getattr(request, "is_caregiver", False)
+    return {
+        "patient": patient,
+        # A caregiver sees whose record it is on every page, and may switch.
+        "caregiver": caregiver,
+        "can_switch": caregiver and request.session.get(ACTING_FOR) is not None,
+        "team": team,
+        "emergency_number": team.emergency_number if team else settings.DEFAULT_EMERGENCY_NUMBER,
+        "emergency_symptoms": emergency_symptoms_text(),
+    }
+
+
+def page(request, template: str, context: dict | None = None, *, nav: str = "", status=200):
+    return render(
+        request,
+        template,
+        {**(context or {}), "nav": nav, **chrome_context(request)},
+        status=status,
+    )
+
+
+def emergency_symptoms_text() -> str:
+    """ "Chest pain, trouble breathing or bladder or bowel change", from the rules table's
+    emergency rules: shown on every page and on the offline waiting screen."""
+    emergency = set(selectors.emergency_symptoms())
+    names = [str(SYMPTOM_NAMES[code]) for code in SYMPTOM_QUESTIONS if code in emergency]
+    names = names[:1] + [name[:1].lower() + name[1:] for name in names[1:]]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(some)s or %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security token (an old page, or not from us): say so plainly.
+    Outside the patient app, Django's own page as before."""
+    if not request.path.startswith("/app/"):
+        return django_csrf_failure(request, reason=reason)
+    if request.path.startswith("/app/api/"):
+        return JsonResponse({"detail": "CSRF check failed; reload the page."}, status=403)
+    with translation.override(visitor_language(request)):
+        response = render(request, "patientapp/csrf_failure.html", status=403)
+    add_never_cache_headers(response)
+    return response
+
+
+def throttled(request, scope: str):
+    """The API's limits (THROTTLE_RATES) on the app's own forms: a 429 page, or None."""
+    throttle = PostThrottle()
+    if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):
+        return None
+    wait = max(int(throttle.wait() or 1), 1)
+    response = page(request, "patientapp/throttled.html", {"wait": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
