@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from outbox.models import Message, SmsOptOut
 from tests.factories import PatientFactory, ProcedureFactory
+from tests.support import worker as worker_support
 from tests.support.appserver import AppServer
 from tests.support.sms_provider import ACCOUNT_SID, AUTH_TOKEN, SENDER, signed_post
-from tests.support import worker as worker_support
 from tests.support.worker import Worker, purge_broker, require_services, wait_until
 
 pytestmark = pytest.mark.e2e
