@@ -4,7 +4,8 @@ nobody acknowledges it, and the daily digest of warnings (PROTOCOL.md section 4)
 Every email is an outbox row written in the transaction that decided to send it, next to a row
 here that makes it happen once; the broker only carries wake-ups after commit, and the outbox
 sweeper re-wakes anything a lost message left behind. Emails carry the patient's initials, the
-severity and a dashboard link, nothing clinical.
+severity and a dashboard link, nothing clinical. A clinician who chose it also gets each
+urgent or emergency alert and re-send by SMS (alert_sms.py), queued in the same transaction.
 """
 
 from __future__ import annotations
