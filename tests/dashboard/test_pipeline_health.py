@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from outbox.models import OutgoingEmail, PipelineHeartbeat
+from outbox.models import Message, PipelineHeartbeat
 from reminders.models import Reminder
 from tests.factories import ClinicianFactory, PatientFactory, ProcedureFactory
 
@@ -19,7 +19,7 @@ def ticking(db):
 
 
 def failed_email(to, reason="SMTPServerDisconnected: Connection unexpectedly closed"):
-    return OutgoingEmail.objects.create(
+    return Message.objects.create(
         to=to,
         subject="Urgent alert",
         body_text="x",
@@ -32,8 +32,10 @@ def failed_email(to, reason="SMTPServerDisconnected: Connection unexpectedly clo
 
 
 def failed_reminder(patient, reason="ConnectionRefusedError: [Errno 111] Connection refused"):
+    """A reminder that could not be sent: its outbox message failed (what /health/ counts,
+    issue 16: the one outbox) and the reminder says so with the reason (what the team reads)."""
     procedure = ProcedureFactory(patient=patient)
-    return Reminder.objects.create(
+    reminder = Reminder.objects.create(
         patient=patient,
         procedure=procedure,
         kind="opioid_review",
@@ -43,6 +45,17 @@ def failed_reminder(patient, reason="ConnectionRefusedError: [Errno 111] Connect
         attempts=5,
         reason=reason,
     )
+    Message.objects.create(
+        to=patient.user.email,
+        body_text="x",
+        category="reminder",
+        status="failed",
+        attempts=5,
+        last_error=reason,
+        ref_type="reminder",
+        ref_id=reminder.pk,
+    )
+    return reminder
 
 
 def test_health_reports_both_heartbeats_and_failures_without_reasons(
@@ -128,3 +141,35 @@ def test_the_patient_page_flags_failed_reminders_with_the_reason(
     assert '<details id="reminder-plan" open>' in plan
     assert 'class="status status-failed"' in plan
     assert "SMTP said no" in plan
+
+
+def test_health_reports_waits_and_failures_by_channel(browser_client, client, ticking, clinician):
+    clinician.phone = "+12025550143"
+    clinician.save()
+    Message.objects.create(
+        channel="sms",
+        to=clinician.phone,
+        body_text="x",
+        category="alert-urgent",
+        urgent=True,
+        status="failed",
+        last_error="SMS undelivered by the provider (error code 30003)",
+    )
+    waiting = Message.objects.create(
+        channel="sms", to="+12025550199", body_text="x", category="alert-urgent", urgent=True
+    )
+    Message.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    failed_email(clinician.email)
+
+    pipeline = client.get("/health/").json()["pipeline"]
+
+    assert pipeline["failed_by_channel"] == {"email": 1, "sms": 1}
+    assert (pipeline["failed_emails"], pipeline["failed_sms"]) == (1, 1)
+    assert pipeline["failed_notifications"] == 2
+    by_channel = pipeline["oldest_undelivered_urgent_by_channel"]
+    assert by_channel["email"] is None and 110 <= by_channel["sms"] <= 130
+    assert pipeline["oldest_undelivered_urgent_seconds"] == by_channel["sms"]
+    banner = browser_client(clinician).get("/dashboard/alerts/").content.decode()
+    assert "1 alert or digest email, 1 alert text message, 0 patient reminders" in banner
+    assert "alert-urgent text message to your team" in banner
+    assert "error code 30003" in banner
