@@ -49,7 +49,7 @@ def test_a_missing_trigger_fails_the_check_and_the_migrate(index):
     assert error.id == "recovery.E010"
     assert name in error.msg
     with pytest.raises(CommandError, match=name):
-        checks.after_migrate(sender=None, using="default")
+        checks.after_migrate(sender=None, using="default", plan=[])
 
 
 def test_the_migrations_import_no_live_module_for_their_sql():
