@@ -8,8 +8,11 @@ opposite orders deadlock. So every writer calls summary_lock() first, before any
 that patient: the services, the admin (recovery/admin.py), the periodic jobs and the commands.
 Several patients are locked in ascending id order, the same for every writer.
 
-A check-in that fires nothing is one autocommitted INSERT: its trigger takes the summary lock
-and it holds no other lock anyone waits for (the new row is its own), so it needs no call.
+Two writers need no call. A check-in that fires nothing is one autocommitted INSERT: its
+trigger takes the summary lock and it holds no other lock anyone waits for (the new row is its
+own). And a write to columns no trigger reads (an alert's notification bookkeeping:
+notified_at, escalations_sent, next_escalation_at) never takes the summary lock, so it cannot
+close a cycle with it.
 """
 
 from __future__ import annotations
