@@ -106,14 +106,12 @@ def main() -> None:
         tiny = User.objects.get(email=TINY_CLINICIAN)
         clinician_token = str(AccessToken.for_user(clinician))
         # 400 patients spread over every team post the check-ins.
-        patient_users = list(
-            User.objects.filter(role="patient").order_by("id").values_list("pk", flat=True)
-        )[::25][:400]
+        # Whole users: a token carries a hash of its user's password (CHECK_REVOKE_TOKEN).
+        patient_users = list(User.objects.filter(role="patient").order_by("id"))[::25][:400]
         tokens_file = OUT / "patient-tokens.txt"
-        # Tokens of the saved users: each carries its user's password hash (the revoke
-        # claim, accounts/tokens.py), which an unsaved User(pk=...) does not have.
-        users = User.objects.filter(pk__in=patient_users).order_by("id")
-        tokens_file.write_text("\n".join(str(AccessToken.for_user(u)) for u in users) + "\n")
+        tokens_file.write_text(
+            "\n".join(str(AccessToken.for_user(user)) for user in patient_users) + "\n"
+        )
         svc = f"http://127.0.0.1:{SERVICE_PORT}"
         flr = f"http://127.0.0.1:{FLOOR_PORT}"
         pairs = {

@@ -108,7 +108,9 @@ def list_steps(steps: Steps, user: User) -> None:
 def whole_requests(n: int, clinician: User, patient_ids: list[int]) -> None:
     """The same requests through Django's test client: the handling around the steps."""
     lister = Client(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(clinician)}")
-    tokens = [f"Bearer {AccessToken.for_user(User(pk=pk))}" for pk in patient_ids]
+    # Whole users: a token carries a hash of its user's password (CHECK_REVOKE_TOKEN).
+    users = User.objects.filter(pk__in=patient_ids).order_by("id")
+    tokens = [f"Bearer {AccessToken.for_user(user)}" for user in users]
     poster = Client()
     for name, call in (
         ("list request", lambda i: lister.get("/api/v1/patients/?page_size=50")),

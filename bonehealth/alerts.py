@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from notifications.services import alerts_notify
 from recovery import rules
-from recovery.alerts import alert_open_or_bump, summary_lock
+from recovery.alerts import alert_open_or_bump
 from recovery.choices import UNRESOLVED
+from recovery.locks import summary_lock
 from recovery.models import Alert
 
 from .choices import Treatment

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from accounts.models import User
 from recovery import services as recovery_services
+from recovery.locks import summary_lock
 from recovery.models import CareTeam, Procedure
 
 from . import alerts, services
@@ -77,7 +78,9 @@ def _patient(team, clinician, password, first, last, days_ago, t_score, stages) 
     patient.user.save(update_fields=["password"])
     index = patient.local_today() - timedelta(days=days_ago)
     # The row only, not procedure_record: a plan for a fracture this old would be a year of
-    # reminders already due, and the worker would send them all at once.
+    # reminders already due, and the worker would send them all at once. Like every writer of
+    # procedures, the summary lock first (recovery/locks.py).
+    summary_lock(patient.pk)
     Procedure.objects.create(
         patient=patient,
         procedure_type="kyphoplasty",

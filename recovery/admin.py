@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.utils.functional import lazy
 
 from . import rules
+from .locks import summary_lock
 from .models import (
     Alert,
     CareTeam,
@@ -67,8 +69,39 @@ class CareTeamAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+class SummaryLockedAdmin(admin.ModelAdmin):
+    """The admin of a model whose writes update a patient's summary row (a trigger): it takes
+    summary_lock() first, like every other writer (recovery/locks.py). Left to Django, the
+    change view writes the row first and its trigger locks the summary second, the opposite
+    order to the services', and the two could deadlock."""
+
+    # The field naming the patient whose summary row the writes update.
+    patient_id_field = "patient_id"
+
+    def save_model(self, request, obj, form, change):
+        patients = {getattr(obj, self.patient_id_field), form.initial.get("patient")}
+        with transaction.atomic():
+            # The initial patient too: an edit may move the row to another patient.
+            summary_lock(patients - {None})
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            summary_lock(getattr(obj, self.patient_id_field))
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The list's "delete selected" runs outside any transaction of the view's.
+        with transaction.atomic():
+            summary_lock(queryset.values_list(self.patient_id_field, flat=True))
+            super().delete_queryset(request, queryset)
+
+
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(SummaryLockedAdmin):
+    # Deleting a patient deletes their check-ins, alerts and procedures, each through a
+    # trigger on the summary row.
+    patient_id_field = "pk"
     list_display = ("id", "last_name", "first_name", "team", "timezone", "enrolled_at")
     list_filter = ("team",)
     search_fields = ("last_name", "first_name", "user__email")
@@ -76,19 +109,19 @@ class PatientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(SummaryLockedAdmin):
     list_display = ("id", "patient", "procedure_type", "performed_on", "cause")
     raw_id_fields = ("patient",)
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(SummaryLockedAdmin):
     list_display = ("id", "patient", "recorded_at", "pain_score", "temperature_c")
     raw_id_fields = ("patient",)
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(SummaryLockedAdmin):
     list_display = ("id", "patient", "rule", "severity", "status", "created_at")
     list_filter = ("status", "severity", "rule")
     raw_id_fields = ("patient", "acknowledged_by", "resolved_by")

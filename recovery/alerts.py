@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from . import rules
 from .choices import UNRESOLVED, PatientStatus
+from .locks import summary_lock
 from .models import Alert, CareTeam, CheckIn, Patient, PatientSummary, Procedure
 from .signals import alerts_raised
 
@@ -53,12 +54,12 @@ def checkin_context(*, checkin: CheckIn) -> rules.Context:
     )
 
 
-def alerts_raise_for_checkin(*, checkin: CheckIn) -> list[Alert]:
-    # The check-in's INSERT took this lock already (its trigger); said here because the
-    # alerts below rely on it.
-    summary_lock(checkin.patient_id)
-    context = checkin_context(checkin=checkin)
-    hits = rules.evaluate(context)
+def alerts_raise_for_checkin(
+    *, checkin: CheckIn, context: rules.Context, hits: list[rules.Rule]
+) -> list[Alert]:
+    """Open or add to an alert for each rule that fired. `context` and `hits` are the
+    evaluation the caller made before the insert (checkin_record): the rules run once. The
+    caller holds the patient's summary_lock()."""
     alerts = [
         alert_open_or_bump(
             patient=checkin.patient, rule=rule, params=context.params, checkin=checkin
@@ -69,16 +70,6 @@ def alerts_raise_for_checkin(*, checkin: CheckIn) -> list[Alert]:
     # (notifications/receivers.py).
     alerts_raised.send(sender=Alert, alerts=alerts)
     return alerts
-
-
-def summary_lock(patient_id: int) -> None:
-    """Lock the patient's summary row (models.PatientSummary) until the transaction ends.
-
-    Opening, resolving or moving an alert updates that row through a trigger. Taking its
-    lock before any alert's keeps one lock order for every writer of a patient's alerts (a
-    check-in takes it by being inserted), where two orders could deadlock.
-    """
-    list(PatientSummary.objects.select_for_update().filter(pk=patient_id).values_list("pk"))
 
 
 def alert_open_or_bump(
@@ -247,7 +238,9 @@ def missed_checkins_evaluate(*, now: datetime | None = None) -> MissedCheckinsRe
     # A concurrent run may have opened the same alert: the unique constraint on unresolved
     # alerts drops the second copy. Updates write absolute values computed from the same
     # state, so two runs write the same thing.
-    Alert.objects.bulk_create(to_create, ignore_conflicts=True)
-    Alert.objects.bulk_update(to_update, ["occurrences", "missed_through", "last_triggered_at"])
+    with transaction.atomic():
+        summary_lock(alert.patient_id for alert in to_create + to_update)
+        Alert.objects.bulk_create(to_create, ignore_conflicts=True)
+        Alert.objects.bulk_update(to_update, ["occurrences", "missed_through", "last_triggered_at"])
     result.opened, result.added_to = len(to_create), len(to_update)
     return result

@@ -220,11 +220,11 @@ class Patient(models.Model):
 class PatientSummary(models.Model):
     """What the patient list sorts by and shows, one row per patient, kept by the database.
 
-    Triggers on check-ins, alerts and procedures (recovery/summary_sql.py, installed by
-    migration 0003) update this row in the same statement that changes them, whatever path
-    wrote the change (the API, the admin, a job, a test factory); no Python code writes it.
-    Reading these figures from the source tables took ten correlated subqueries per patient on
-    every list page, most of its cost at 500 patients a team (bench/NOTES.md).
+    Triggers on patients, check-ins, alerts and procedures, their SQL frozen in migration 0010
+    (where the numbers that chose them over the services are), update this row in the
+    statement that changes them, whoever writes it; no Python code writes it. Every writer
+    takes recovery.locks.summary_lock() first. Reading these figures from the source tables
+    took ten correlated subqueries per patient on every list page (bench/NOTES.md).
     """
 
     patient = models.OneToOneField(

@@ -17,6 +17,7 @@ from outbox.services import email_queue, messages_cancel
 
 from . import alerts, codes, lifecycle, rules, signals
 from .choices import SEVERITY_RANK, AlertStatus
+from .locks import summary_lock
 from .models import Alert, CareTeam, CheckIn, EnrollmentCode, Patient, Procedure, TeamMembership
 from .rules import guidance_for
 
@@ -168,6 +169,7 @@ def patient_update(*, patient: Patient, data: dict) -> Patient:
 
 @transaction.atomic
 def procedure_record(*, patient: Patient, data: dict) -> Procedure:
+    summary_lock(patient.pk)
     procedure = Procedure.objects.create(patient=patient, **data)
     # A new procedure starts follow-up again (API.md "the patient's life cycle").
     lifecycle.patient_reactivate(patient=patient)
@@ -180,6 +182,7 @@ def procedure_record(*, patient: Patient, data: dict) -> Procedure:
 
 @transaction.atomic
 def procedure_update(*, procedure: Procedure, data: dict) -> Procedure:
+    summary_lock(procedure.patient_id)
     for name, value in data.items():
         setattr(procedure, name, value)
     procedure.save()
@@ -229,10 +232,13 @@ def checkin_record(
     """Store a check-in and evaluate the warning signs in one transaction (or replay it).
 
     Most check-ins fire nothing. The rules read only earlier check-ins and the procedure, so
-    they are asked first; a check-in that fires nothing is then one autocommitted INSERT
+    they are asked once, first; a check-in that fires nothing is then one autocommitted INSERT
     instead of BEGIN, INSERT, COMMIT. On this machine a check-in's cost is mostly database
     round trips and ORM work, and this saves two round trips (bench/RESULTS.md). One that fires
-    takes the full path: insert, alerts and their emails in one transaction.
+    takes the full path with the rules' answer: the patient's summary lock, the insert, alerts
+    and their emails in one transaction. (A concurrent earlier check-in committed between the
+    rules' reads and the insert is not in their history, for a firing check-in as for a quiet
+    one: each check-in is judged on what was stored when it arrived.)
 
     `entered_by`: who typed it, the patient or a caregiver for them; the rules and alerts are
     the same whoever it was.
@@ -251,16 +257,19 @@ def checkin_record(
         bone_medicine=data.get("bone_medicine"),
         client_payload=payload,
     )
-    quiet = not rules.evaluate(alerts.checkin_context(checkin=checkin))
+    context = alerts.checkin_context(checkin=checkin)
+    hits = rules.evaluate(context)
     try:
         # Inside a caller's transaction, the savepoint keeps it usable when a replay's
         # INSERT fails.
-        if quiet and not transaction.get_connection().in_atomic_block:
+        if not hits and not transaction.get_connection().in_atomic_block:
             checkin.save(force_insert=True)
             return CheckinResult(checkin=checkin)
         with transaction.atomic():
+            summary_lock(patient.pk)
             checkin.save(force_insert=True)
-            return CheckinResult(checkin=checkin, alerts=checkin_evaluate(checkin=checkin))
+            fired = alerts.alerts_raise_for_checkin(checkin=checkin, context=context, hits=hits)
+            return CheckinResult(checkin=checkin, alerts=fired)
     except IntegrityError:
         # The same id again: an offline replay, or a concurrent one that committed first.
         existing = (
@@ -277,17 +286,12 @@ def checkin_record(
         )
 
 
-def checkin_evaluate(*, checkin: CheckIn) -> list[Alert]:
-    """Run the warning-sign rules on a stored check-in (recovery/rules.py)."""
-    return alerts.alerts_raise_for_checkin(checkin=checkin)
-
-
 # --- Alert life cycle ----------------------------------------------------------------------
 
 
 @transaction.atomic
 def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
-    alerts.summary_lock(alert.patient_id)
+    summary_lock(alert.patient_id)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status == AlertStatus.RESOLVED:
         raise AlreadyResolved("A resolved alert cannot be acknowledged.")
@@ -301,7 +305,7 @@ def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
 
 @transaction.atomic
 def alert_resolve(*, alert: Alert, by: User, note: str) -> Alert:
-    alerts.summary_lock(alert.patient_id)
+    summary_lock(alert.patient_id)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status == AlertStatus.RESOLVED:
         raise AlreadyResolved()

@@ -3,16 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from recovery import summary_sql
-
-
-def install(apps, schema_editor):
-    summary_sql.install(schema_editor)
-
-
-def uninstall(apps, schema_editor):
-    summary_sql.uninstall(schema_editor)
-
 
 class Migration(migrations.Migration):
 
@@ -37,6 +27,7 @@ class Migration(migrations.Migration):
                 ('latest_levels', models.JSONField(null=True)),
             ],
         ),
-        # The triggers that keep it (recovery/summary_sql.py), and the rows of existing patients.
-        migrations.RunPython(install, uninstall),
+        # The triggers that keep it, and the rows of existing patients: installed by
+        # 0010_summary_triggers_frozen, their SQL whole and frozen there. (This migration once
+        # installed them from a live module, whose SQL could change after it ran.)
     ]

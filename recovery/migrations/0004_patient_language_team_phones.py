@@ -3,16 +3,6 @@
 import recovery.models
 from django.db import migrations, models
 
-from recovery import summary_sql
-
-
-def install(apps, schema_editor):
-    summary_sql.install(schema_editor)
-
-
-def uninstall(apps, schema_editor):
-    summary_sql.uninstall(schema_editor)
-
 
 class Migration(migrations.Migration):
 
@@ -36,7 +26,6 @@ class Migration(migrations.Migration):
             name='language',
             field=models.CharField(choices=[('en', 'English'), ('es', 'Español')], default='en', max_length=8),
         ),
-        # On SQLite, AddField with a default rebuilds recovery_patient and drops its triggers:
-        # install them again (on PostgreSQL this replaces them with the same).
-        migrations.RunPython(install, uninstall),
+        # On SQLite, AddField with a default rebuilds recovery_patient and drops its triggers;
+        # 0010_summary_triggers_frozen installs them (this one no longer does).
     ]

@@ -2,24 +2,17 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from recovery import summary_sql
 
-
-def backfill_and_install(apps, schema_editor):
-    """Check-ins stored so far were all entered through the patient's own account; then the
-    summary triggers again: on SQLite, AddField rebuilt recovery_checkin without them."""
-    summary_sql.uninstall(schema_editor)
+def backfill(apps, schema_editor):
+    """Check-ins stored so far were all entered through the patient's own account. (On
+    SQLite, AddField rebuilt recovery_checkin without its summary triggers;
+    0010_summary_triggers_frozen installs them.)"""
     schema_editor.execute(
         "UPDATE recovery_checkin SET entered_by_id = "
         "(SELECT user_id FROM recovery_patient WHERE recovery_patient.id = recovery_checkin.patient_id) "
         "WHERE entered_by_id IS NULL",
         params=None,
     )
-    summary_sql.install(schema_editor)
-
-
-def install(apps, schema_editor):
-    summary_sql.install(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -29,9 +22,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Reversed last: RemoveField rebuilds the table on SQLite, so the triggers go back on
-        # after it.
-        migrations.RunPython(migrations.RunPython.noop, install),
         migrations.AddField(
             model_name="checkin",
             name="entered_by",
@@ -43,5 +33,5 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
-        migrations.RunPython(backfill_and_install, migrations.RunPython.noop),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

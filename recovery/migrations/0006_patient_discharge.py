@@ -1,16 +1,5 @@
 from django.db import migrations, models
 
-from recovery import summary_sql
-
-
-def install(apps, schema_editor):
-    summary_sql.install(schema_editor)
-
-
-def uninstall(apps, schema_editor):
-    summary_sql.uninstall(schema_editor)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("recovery", "0005_checkin_entered_by"),
@@ -60,6 +49,5 @@ class Migration(migrations.Migration):
             ),
         ),
         # On SQLite the AddFields above rebuild recovery_patient, which drops its summary
-        # trigger (recovery/summary_sql.py): put the triggers back.
-        migrations.RunPython(install, uninstall),
+        # trigger; 0010_summary_triggers_frozen installs the triggers (this one no longer does).
     ]

@@ -1,4 +1,4 @@
-"""The patient summary row is kept by database triggers (recovery/summary_sql.py): whatever
+"""The patient summary row is kept by database triggers (migration 0010): whatever
 writes a check-in, an alert or a procedure, the list's figures follow. Runs on SQLite in the
 quick path and on PostgreSQL under scripts/test, so a backend without its triggers fails."""
 
