@@ -13,7 +13,7 @@ from accounts.models import User
 from outbox.models import OutgoingEmail
 from outbox.services import email_queue
 from recovery.models import Patient
-from reminders.services import calendar_feed_rotate
+from reminders.calendar_feeds import calendar_feed_rotate
 from tracker.exceptions import DomainError
 
 from . import tokens

@@ -23,7 +23,7 @@ def plan_get(patient: Patient) -> tuple[Procedure | None, list[Reminder]]:
 
 def calendar_patient_get(token: str) -> Patient | None:
     """The patient whose current calendar secret this is; an old or unknown one is None."""
-    from .services import calendar_digest
+    from .calendar_feeds import calendar_digest
 
     feed = (
         CalendarFeed.objects.select_related("patient")

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import calendar, plan, selectors, services
+from . import calendar, optouts, plan, selectors
 from .models import ReminderOptOut
 
 
@@ -33,8 +33,8 @@ def calendar_feed(request, token: str):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     try:
-        patient, kind = services.unsubscribe_parse(token=token)
-    except services.BadUnsubscribeLink:
+        patient, kind = optouts.unsubscribe_parse(token=token)
+    except optouts.BadUnsubscribeLink:
         return render(request, "reminders/pages/unsubscribe-invalid.html", status=404)
     context = {
         "all": kind == ReminderOptOut.ALL,
@@ -42,6 +42,6 @@ def unsubscribe(request, token: str):
         "done": False,
     }
     if request.method == "POST":
-        services.reminder_opt_out(patient=patient, kind=kind)
+        optouts.reminder_opt_out(patient=patient, kind=kind)
         context["done"] = True
     return render(request, "reminders/pages/unsubscribe.html", context)

@@ -15,7 +15,7 @@ from recovery import rules
 from recovery.models import Alert
 from recovery.services import patient_enroll, procedure_record
 from reminders import plan
-from reminders.services import reminder_message
+from reminders.messages import reminder_message
 from tests.patientapp.support import walk_checkin
 
 LOCALE = Path(settings.LOCALE_PATHS[0])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from patientapp.models import SignInLink
 from patientapp.services import signin_link_expiry, signin_link_issue
 from recovery.services import procedure_record
-from reminders.services import reminder_message
+from reminders.messages import reminder_message
 
 
 @pytest.fixture

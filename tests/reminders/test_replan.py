@@ -152,12 +152,12 @@ def test_recording_a_procedure_through_the_api_builds_its_plan(api, clinician, n
 
 
 def test_the_plan_is_written_in_the_procedures_transaction(ny_patient, record, monkeypatch):
-    from reminders import services
+    from reminders import planning
 
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "plans_create", broken)
+    monkeypatch.setattr(planning, "plans_create", broken)
     with pytest.raises(RuntimeError):
         record(ny_patient)
     assert not ny_patient.procedures.exists()  # no procedure without its plan
