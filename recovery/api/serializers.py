@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 from rest_framework import serializers
@@ -15,10 +16,12 @@ from recovery.choices import (
     Cause,
     DischargeReason,
     ProcedureType,
+    ReminderChannel,
     Severity,
     Symptom,
 )
 from recovery.models import Alert, Language, Patient, Procedure, validate_timezone
+from recovery.sms_settings import patient_phone_normalise
 
 from .fields import (
     AwareDateTimeField,
@@ -38,6 +41,20 @@ class TimezoneField(StrictCharField):
         except Exception:
             raise serializers.ValidationError(f"'{value}' is not an IANA time zone name.") from None
         return value
+
+
+class PhoneField(StrictCharField):
+    """A patient's phone: stored in E.164 (recovery/phones.py); blank for none."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=32, allow_blank=True, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            return patient_phone_normalise(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
 
 class StrictEmailField(serializers.EmailField):
@@ -94,6 +111,9 @@ class PatientSerializer(serializers.ModelSerializer):
             "discharged_at",
             "discharge_reason",
             "discharge_note",
+            "phone",
+            "sms_consent_at",
+            "reminder_channel",
         ]
 
     def get_days_since_procedure(self, patient) -> int | None:
@@ -144,6 +164,11 @@ class PatientSerializer(serializers.ModelSerializer):
             else fields["discharged_at"].to_representation(patient.discharged_at),
             "discharge_reason": patient.discharge_reason,
             "discharge_note": patient.discharge_note,
+            "phone": patient.phone,
+            "sms_consent_at": None
+            if patient.sms_consent_at is None
+            else fields["sms_consent_at"].to_representation(patient.sms_consent_at),
+            "reminder_channel": patient.reminder_channel,
         }
 
 
@@ -167,6 +192,8 @@ class PatientInputSerializer(serializers.Serializer):
     has_osteoporosis = StrictBooleanField(required=False, default=False)
     team = StrictIntegerField(required=False)
     language = serializers.ChoiceField(choices=Language.choices, required=False, default="en")
+    # The team may record the patient's phone; consent and the channel are the patient's own.
+    phone = PhoneField(required=False)
 
     def validate_email(self, value):
         users = User.objects.filter(email=value)
@@ -196,6 +223,9 @@ class PatientInputSerializer(serializers.Serializer):
                     {"team": ["Required when you belong to more than one care team."]}
                 )
             attrs["team"] = teams[0]
+        patient = self.instance
+        if attrs.get("phone") == "" and patient is not None and patient.reminder_channel != "email":
+            attrs["reminder_channel"] = "email"  # no number, no texts (recovery/sms_settings.py)
         return attrs
 
 
@@ -506,6 +536,20 @@ class MeSerializer(serializers.Serializer):
         help_text="Patients only: an osteoporosis_medication reminder fell due since their "
         "last bone_medicine answer.",
     )
+    phone = serializers.CharField(required=False, help_text="Patients only: E.164 or blank.")
+    sms_consent = serializers.BooleanField(required=False, help_text="Patients only.")
+    sms_consent_at = serializers.DateTimeField(required=False, allow_null=True)
+    reminder_channel = serializers.ChoiceField(
+        choices=ReminderChannel.choices, required=False, help_text="Patients only."
+    )
+
+
+class MeSmsSerializer(serializers.Serializer):
+    """PATCH /api/v1/me/ (patients): their phone, their yes to texts, how reminders come."""
+
+    phone = PhoneField(required=False)
+    sms_consent = StrictBooleanField(required=False)
+    reminder_channel = serializers.ChoiceField(choices=ReminderChannel.choices, required=False)
 
 
 class ActivateSerializer(serializers.Serializer):
