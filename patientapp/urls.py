@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sms_views, views
 
 app_name = "app"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("history/", views.history, name="history"),
     path("plan/", views.plan, name="plan"),
     path("settings/", views.settings_view, name="settings"),
+    path("settings/texts/", sms_views.texts, name="texts"),
+    path("settings/texts/phone/", sms_views.texts_phone, name="texts-phone"),
+    path("settings/texts/consent/", sms_views.texts_consent, name="texts-consent"),
+    path("settings/texts/channel/", sms_views.texts_channel, name="texts-channel"),
     path("access-log/", views.access_log, name="access-log"),
     path("offline/", views.offline, name="offline"),
     path("sw.js", views.service_worker, name="service-worker"),
