@@ -65,11 +65,11 @@ def _save(request, data: dict, form) -> bool:
 def texts_phone(request):
     patient = request.patient
     form = PhoneForm(_posted(request), initial={"phone": patient.phone})
-    if request.method == "POST" and form.is_valid():
-        if _save(request, {"phone": form.cleaned_data["phone"]}, form):
-            if form.cleaned_data["phone"] and patient.sms_consent_at is None:
-                return redirect("app:texts-consent")
-            return redirect(_overview_url("1"))
+    # An unbound form (a GET) is never valid.
+    if form.is_valid() and _save(request, {"phone": form.cleaned_data["phone"]}, form):
+        if form.cleaned_data["phone"] and patient.sms_consent_at is None:
+            return redirect("app:texts-consent")
+        return redirect(_overview_url("1"))
     status = 400 if form.errors else 200
     return page(request, f"{TEMPLATES}phone.html", {"form": form}, nav="more", status=status)
 
@@ -81,7 +81,7 @@ def texts_consent(request):
     patient = request.patient
     initial = "" if patient.sms_consent_at is None else "yes"
     form = ConsentForm(_posted(request), initial={"consent": initial})
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         yes = form.cleaned_data["consent"] == "yes"
         if _save(request, {"sms_consent": yes}, form):
             if yes and patient.phone and patient.reminder_channel == "email":
@@ -97,9 +97,8 @@ def texts_consent(request):
 def texts_channel(request):
     patient = request.patient
     form = ChannelForm(_posted(request), initial={"channel": patient.reminder_channel})
-    if request.method == "POST" and form.is_valid():
-        if _save(request, {"reminder_channel": form.cleaned_data["channel"]}, form):
-            return redirect(_overview_url("1"))
+    if form.is_valid() and _save(request, {"reminder_channel": form.cleaned_data["channel"]}, form):
+        return redirect(_overview_url("1"))
     status = 400 if form.errors else 200
     context = {"form": form, "can_text": bool(patient.phone and patient.sms_consent_at)}
     return page(request, f"{TEMPLATES}channel.html", context, nav="more", status=status)
