@@ -42,6 +42,10 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(unique=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PATIENT)
+    # A clinician's mobile in E.164 (validated where it is edited: dashboard/account_views.py),
+    # and whether they also want urgent and emergency alerts by SMS (notifications/).
+    phone = models.CharField(max_length=20, blank=True, default="")
+    alert_sms = models.BooleanField(default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

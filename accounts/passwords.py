@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.http import base36_to_int, int_to_base36
 
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from outbox.services import email_queue
 from tracker.exceptions import DomainError
 from tracker.throttling import account_digest, login_success_record
@@ -53,7 +53,7 @@ def reset_token_make(user: User) -> str:
 
 
 @transaction.atomic
-def password_reset_request(*, email: str) -> OutgoingEmail:
+def password_reset_request(*, email: str) -> Message:
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email=email).first()
     allowed = _emails_this_hour(email) <= settings.PASSWORD_RESET_EMAILS_PER_HOUR

@@ -77,8 +77,8 @@ from accounts.models import User  # noqa: E402
 from bench import plugins  # noqa: E402
 from bench.seed import BENCH_CLINICIAN, TINY_CLINICIAN  # noqa: E402
 from outbox import emails  # noqa: E402
-from outbox.models import OutgoingEmail  # noqa: E402
-from outbox.services import outgoing_emails_wake  # noqa: E402
+from outbox.models import Message  # noqa: E402
+from outbox.services import messages_wake  # noqa: E402
 
 
 def say(message: str) -> None:
@@ -261,7 +261,7 @@ def wrk(url: str, script: str, *args: str, duration: int = DURATION) -> dict:
 
 def wait_outbox_idle(timeout: float = 120) -> None:
     """Let the worker finish what the check-in rounds queued before timing a dispatch."""
-    busy = OutgoingEmail.objects.filter(status__in=["queued", "sending"])
+    busy = Message.objects.filter(status__in=["queued", "sending"])
     wait_until(lambda: not busy.exists(), timeout=timeout, what="the outbox to drain")
 
 
@@ -276,9 +276,9 @@ def sample_email() -> tuple[str, str, str]:
 def outbox_dispatch(n: int) -> dict:
     """n queued emails woken at once: broker, worker, claim, SMTP, mark sent."""
     subject, text, html = sample_email()
-    rows = OutgoingEmail.objects.bulk_create(
+    rows = Message.objects.bulk_create(
         [
-            OutgoingEmail(
+            Message(
                 to=f"p{i:05d}@bench.test",
                 subject=subject,
                 body_text=text,
@@ -291,7 +291,7 @@ def outbox_dispatch(n: int) -> dict:
     )
     base = sink_count()
     started = time.monotonic()
-    outgoing_emails_wake([row.pk for row in rows])
+    messages_wake([row.pk for row in rows])
     wait_until(lambda: sink_count() >= base + n, timeout=600, what=f"{n} emails at the sink")
     seconds = time.monotonic() - started
     return {"per_second": n / seconds, "seconds": seconds}

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from outbox.models import OutgoingEmail
-from outbox.services import email_queue
+from outbox.services import email_queue, messages_cancel
 from recovery.models import Patient
 from reminders.calendar_feeds import calendar_feed_rotate
 from tracker.exceptions import DomainError
@@ -186,9 +185,9 @@ def carelink_revoke(*, link: CareLink, by: User) -> CareLink:
     if was_active:
         calendar_feed_rotate(patient=link.patient)
     # Its emails not yet sent (the invitation, copies of reminders) are not sent at all.
-    OutgoingEmail.objects.filter(
-        status=OutgoingEmail.Status.QUEUED, **{f"headers__{LINK_HEADER}": str(link.pk)}
-    ).update(status=OutgoingEmail.Status.CANCELLED, secret="")
+    messages_cancel(
+        reason="the caregiver's access was revoked", headers={LINK_HEADER: str(link.pk)}
+    )
     return link
 
 

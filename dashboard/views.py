@@ -18,14 +18,15 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.mfa import mfa_setup_required
 from audit.decorators import audit_patient_access
 from audit.services import access_record
+from outbox import pipeline
 from recovery import selectors as recovery_selectors
 from recovery import services
 from recovery.models import Patient
-from tracker import pipeline
 
 from . import charts, selectors
 from .forms import AlertResolveForm
 from .patient_forms import DischargeForm
+from .pipeline_failures import latest_failures_for
 
 PAGE_SIZE = 50
 SEARCH_MAX_CHARS = 200
@@ -60,7 +61,7 @@ def pipeline_reasons(
     urgent_age = status["oldest_undelivered_urgent_seconds"]
     if urgent_age is not None and urgent_age > limit_seconds:
         reasons.append(
-            f"An urgent or emergency email has waited {urgent_age // 60} minutes to be sent."
+            f"An urgent or emergency message has waited {urgent_age // 60} minutes to be sent."
         )
     reminders_age = status["reminders_age_seconds"]
     if reminders_age is None:
@@ -82,7 +83,7 @@ def page(request, template: str, context: dict, *, nav: str = "", status: int = 
         "pipeline_stalled": stalled,
         "pipeline_reasons": pipeline_reasons(figures) if stalled else [],
         # Asked only when something failed, so a healthy page costs no extra query.
-        "pipeline_failures": pipeline.latest_failures_for(request.user)
+        "pipeline_failures": latest_failures_for(request.user)
         if figures["failed_notifications"]
         else None,
     }

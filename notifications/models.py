@@ -1,6 +1,6 @@
 """Who on the care team was told about what, and when (PROTOCOL.md section 4).
 
-The email itself is an outbox row (outbox.OutgoingEmail); these rows say why it exists and make
+The email itself is an outbox row (outbox.Message); these rows say why it exists and make
 each notification happen once: a unique (alert, clinician, round) and a unique (clinician, team,
 local date) turn a task that runs twice into an IntegrityError instead of a second email.
 """
@@ -22,7 +22,7 @@ class AlertNotification(models.Model):
     # 0 is the first email when the alert opened; 1, 2, ... are the re-sends while unacknowledged.
     round = models.PositiveSmallIntegerField()
     email = models.OneToOneField(
-        "outbox.OutgoingEmail", on_delete=models.PROTECT, related_name="alert_notification"
+        "outbox.Message", on_delete=models.PROTECT, related_name="alert_notification"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -51,7 +51,7 @@ class WarningDigest(models.Model):
     local_date = models.DateField()
     alert_count = models.PositiveIntegerField(default=0)
     email = models.OneToOneField(
-        "outbox.OutgoingEmail",
+        "outbox.Message",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

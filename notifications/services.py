@@ -18,9 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from outbox import emails
-from outbox.models import OutgoingEmail
-from outbox.services import email_queue, outgoing_emails_wake_on_commit
+from outbox.models import Message
+from outbox.services import email_queue, message_build, messages_wake_on_commit
 from recovery.choices import AlertStatus, Severity
 from recovery.models import Alert, CareTeam, Patient
 from recovery.rules import notification_settings_for
@@ -70,7 +69,7 @@ def clinicians_by_team(team_ids) -> dict[int, list[User]]:
     return members
 
 
-def alerts_notify(*, alerts: list[Alert]) -> list[OutgoingEmail]:
+def alerts_notify(*, alerts: list[Alert]) -> list[Message]:
     """Email every clinician of the team about each newly opened urgent or emergency alert.
 
     Called inside the check-in's transaction: the rows commit with the alert or not at all,
@@ -84,7 +83,7 @@ def alerts_notify(*, alerts: list[Alert]) -> list[OutgoingEmail]:
     if not new:
         return []
     now = timezone.now()
-    queued: list[OutgoingEmail] = []
+    queued: list[Message] = []
     rows: list[AlertNotification] = []
     for alert in new:
         patient = alert.patient
@@ -113,14 +112,18 @@ def alerts_notify(*, alerts: list[Alert]) -> list[OutgoingEmail]:
         )
         alert.save(update_fields=["notified_at", "escalations_sent", "next_escalation_at"])
     AlertNotification.objects.bulk_create(rows)
-    outgoing_emails_wake_on_commit([email.pk for email in queued])
+    messages_wake_on_commit([email.pk for email in queued])
     return queued
 
 
 def _email_row(*, to: str, template: str, context: dict, category: str, urgent: bool):
-    subject, text, html = emails.render(template, context)
-    return OutgoingEmail(
-        to=to, subject=subject, body_text=text, body_html=html, category=category, urgent=urgent
+    return message_build(
+        channel=Message.Channel.EMAIL,
+        to=to,
+        template=template,
+        context=context,
+        category=category,
+        urgent=urgent,
     )
 
 
@@ -149,7 +152,7 @@ def escalations_send(*, now: datetime | None = None, batch: int = 500) -> int:
             return 0
         members = clinicians_by_team({alert.patient.team_id for alert in due})
 
-        queued: list[OutgoingEmail] = []
+        queued: list[Message] = []
         pending: list[tuple[Alert, User, int]] = []
         for alert in due:
             team = alert.patient.team
@@ -175,13 +178,13 @@ def escalations_send(*, now: datetime | None = None, batch: int = 500) -> int:
                 interval = repeat_interval(alert.severity, team_settings)
                 following = alert.next_escalation_at + interval
                 alert.next_escalation_at = following if following > now else now + interval
-        OutgoingEmail.objects.bulk_create(queued)
+        Message.objects.bulk_create(queued)
         AlertNotification.objects.bulk_create(
             AlertNotification(alert=alert, clinician=clinician, round=round_, email=email)
             for (alert, clinician, round_), email in zip(pending, queued, strict=True)
         )
         Alert.objects.bulk_update(due, ["escalations_sent", "next_escalation_at"])
-        outgoing_emails_wake_on_commit([email.pk for email in queued])
+        messages_wake_on_commit([email.pk for email in queued])
     logger.info("escalation: %s alerts, %s emails", len(due), len(queued))
     return len(queued)
 
@@ -227,7 +230,7 @@ def digests_send(*, now: datetime | None = None) -> int:
             warnings[alert.patient.team_id].append(alert)
 
         digests: list[WarningDigest] = []
-        queued: list[OutgoingEmail] = []
+        queued: list[Message] = []
         for team_id in sorted(locked):
             local_date = due[team_id][1]
             alerts = warnings[team_id]
@@ -250,9 +253,9 @@ def digests_send(*, now: datetime | None = None) -> int:
                     )
                     queued.append(digest.email)
                 digests.append(digest)
-        OutgoingEmail.objects.bulk_create(queued)
+        Message.objects.bulk_create(queued)
         WarningDigest.objects.bulk_create(digests)
-        outgoing_emails_wake_on_commit([email.pk for email in queued])
+        messages_wake_on_commit([email.pk for email in queued])
     logger.info("digest: %s digests, %s emails", len(digests), len(queued))
     return len(queued)
 

@@ -1,15 +1,32 @@
 from django.contrib import admin
 
-from .models import OutgoingEmail, PipelineHeartbeat
+from .models import Message, PipelineHeartbeat, SmsKeyword, SmsOptOut
 
 
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
-    list_display = ("id", "category", "to", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status", "category", "urgent")
-    # The secret of a queued email never shows; sent ones no longer hold it at all.
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "channel",
+        "category",
+        "to",
+        "status",
+        "delivery_status",
+        "attempts",
+        "created_at",
+        "sent_at",
+    )
+    list_filter = ("channel", "status", "category", "urgent")
+    # The secret of a queued message never shows; sent ones no longer hold it at all.
     exclude = ("secret",)
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields if f.name != "secret"]
+    readonly_fields = [f.name for f in Message._meta.fields if f.name != "secret"]
 
 
+@admin.register(SmsKeyword)
+class SmsKeywordAdmin(admin.ModelAdmin):
+    list_display = ("number", "keyword", "action", "received_at")
+    readonly_fields = ("number", "keyword", "action", "received_at")
+
+
+admin.site.register(SmsOptOut)
 admin.site.register(PipelineHeartbeat)

@@ -6,12 +6,18 @@ from django.utils import timezone
 SECRET_PLACEHOLDER = "OUTBOXSECRETd41c9e"  # noqa: S105 - a marker, not a secret
 
 
-class OutgoingEmail(models.Model):
-    """One email to send: written in the transaction that decided to send it (outbox).
+class Message(models.Model):
+    """One message to send, of any channel: written in the transaction that decided to send it.
 
-    A Celery task gets only the primary key and claims the row before talking to SMTP, so a
-    lost broker message delays an email (the sweeper re-wakes it) and a doubled one sends once.
+    A Celery task gets only primary keys and claims the rows before talking to a transport, so
+    a lost broker message delays a message (the sweeper re-wakes it) and a doubled one sends
+    once. `ref_type`/`ref_id` say what the message is about (e.g. a reminder) without the
+    outbox importing the app that owns it.
     """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email"
+        SMS = "sms"
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -20,8 +26,10 @@ class OutgoingEmail(models.Model):
         FAILED = "failed"
         CANCELLED = "cancelled"
 
-    to = models.EmailField()
-    subject = models.CharField(max_length=300)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # An email address, or an E.164 phone number for an SMS.
+    to = models.CharField(max_length=320)
+    subject = models.CharField(max_length=300, blank=True, default="")
     body_text = models.TextField()
     body_html = models.TextField(blank=True, default="")
     headers = models.JSONField(default=dict, blank=True)
@@ -30,7 +38,7 @@ class OutgoingEmail(models.Model):
     # is sent, failed or cancelled, so no secret can be read back from the database (or the
     # admin) once it has left; a retry while queued can still send it.
     secret = models.CharField(max_length=500, blank=True, default="")
-    # What the email is about, for the dashboard and for /health/ (never clinical detail).
+    # What the message is about, for the dashboard and for /health/ (never clinical detail).
     category = models.CharField(max_length=40)
     urgent = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -40,35 +48,74 @@ class OutgoingEmail(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The SMS provider's id for the message and its latest delivery report (status callback).
+    provider_id = models.CharField(max_length=64, blank=True, default="")
+    delivery_status = models.CharField(max_length=20, blank=True, default="")
+    delivery_updated_at = models.DateTimeField(null=True, blank=True)
+    ref_type = models.CharField(max_length=40, blank=True, default="")
+    ref_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["queued", "sending", "sent", "failed", "cancelled"]),
-                name="outgoing_email_status_valid",
-            )
+                name="message_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=["email", "sms"]), name="message_channel_valid"
+            ),
         ]
         indexes = [
             # The sweeper's two questions: what is due, and what is stuck in "sending".
             models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(status="queued"),
-                name="outgoing_email_due_idx",
+                fields=["next_attempt_at"], condition=Q(status="queued"), name="message_due_idx"
             ),
             models.Index(
-                fields=["claimed_at"],
-                condition=Q(status="sending"),
-                name="outgoing_email_sending_idx",
+                fields=["claimed_at"], condition=Q(status="sending"), name="message_sending_idx"
             ),
             models.Index(
                 fields=["created_at"],
                 condition=Q(urgent=True, status__in=["queued", "sending"]),
-                name="outgoing_email_urgent_idx",
+                name="message_urgent_idx",
+            ),
+            models.Index(fields=["ref_type", "ref_id"], name="message_ref_idx"),
+            # The status callback finds its message by the provider's id.
+            models.Index(
+                fields=["provider_id"], condition=~Q(provider_id=""), name="message_provider_idx"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"OutgoingEmail {self.pk} ({self.category})"
+        return f"Message {self.pk} ({self.channel}, {self.category})"
+
+
+class SmsOptOut(models.Model):
+    """A number that texted STOP: no SMS goes to it until it texts START (checked at send)."""
+
+    number = models.CharField(max_length=20, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SmsKeyword(models.Model):
+    """Every STOP or START received, kept as the record of what the number asked and when."""
+
+    class Action(models.TextChoices):
+        STOP = "stop"
+        START = "start"
+
+    number = models.CharField(max_length=20)
+    keyword = models.CharField(max_length=20)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["number", "received_at"], name="sms_keyword_number_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.keyword}"
 
 
 class PipelineHeartbeat(models.Model):

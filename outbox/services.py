@@ -1,48 +1,57 @@
-import logging
-import smtplib
-from collections.abc import Iterable
-from datetime import timedelta
+"""Writing messages into the outbox and taking queued ones back out (never sending here:
+sending is outbox/sending.py, the one place that talks to a transport is transports.py)."""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, transaction
-from django.db.models import F
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from . import emails
-from .models import SECRET_PLACEHOLDER, OutgoingEmail, PipelineHeartbeat
+from . import emails, texts
+from .models import SECRET_PLACEHOLDER, Message, PipelineHeartbeat
+from .optout import sms_allowed, sms_blocked_numbers  # noqa: F401 - part of this API
 
 logger = logging.getLogger(__name__)
 
-Status = OutgoingEmail.Status
+Status = Message.Status
+Channel = Message.Channel
 
-# Errors worth another try: the server refused, hung up, or the network failed.
-TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+# One task sends up to this many messages over one transport connection (bench/RESULTS.md: a
+# task and a connection per email made delivery ~20x slower than one connection per batch).
+WAKE_BATCH = 50
 
 
-def email_queue(
+def message_build(
     *,
+    channel: str,
     to: str,
     template: str,
     context: dict,
     category: str,
     urgent: bool = False,
     headers: dict | None = None,
-    wake: bool = True,
     secret: str = "",
-    cancelled_reason: str = "",
-) -> OutgoingEmail:
-    """Write one email row; its wake-up goes to the broker only after the transaction commits.
+    ref_type: str = "",
+    ref_id: int | None = None,
+) -> Message:
+    """Render one message (not saved), in the language active: callers wrap it in
+    translation.override. Email: the <template>-subject.txt/-body.txt/-body.html trio;
+    SMS: <template>-sms.txt, one short plain text.
 
     A sign-in secret goes in `secret`, never in the context: the templates get a placeholder
     as `{{ secret }}`, the real value is put in at send time and forgotten once sent.
-    `cancelled_reason` writes the row already cancelled (rendered and woken all the same: the
-    work of a request must not tell whether anything was sent, see accounts/passwords.py).
     """
     if secret:
         context = {**context, "secret": SECRET_PLACEHOLDER}
-    subject, text, html = emails.render(template, context)
-    email = OutgoingEmail.objects.create(
+    if channel == Channel.SMS:
+        subject, text, html = "", texts.render_sms(template, context), ""
+    elif channel == Channel.EMAIL:
+        subject, text, html = emails.render(template, context)
+    else:
+        raise ValueError(f"unknown channel {channel!r}")
+    return Message(
+        channel=channel,
         to=to,
         subject=subject,
         body_text=text,
@@ -50,204 +59,106 @@ def email_queue(
         headers=headers or {},
         category=category,
         urgent=urgent,
-        secret="" if cancelled_reason else secret,
-        status=Status.CANCELLED if cancelled_reason else Status.QUEUED,
-        last_error=cancelled_reason,
+        secret=secret,
+        ref_type=ref_type,
+        ref_id=ref_id,
     )
+
+
+def message_queue(*, wake: bool = True, cancelled_reason: str = "", **build) -> Message:
+    """Write one message row; its wake-up goes to the broker only after the transaction commits.
+
+    `cancelled_reason` writes the row already cancelled (rendered and woken all the same: the
+    work of a request must not tell whether anything was sent, see accounts/passwords.py).
+    """
+    message = message_build(**build)
+    if cancelled_reason:
+        message.status, message.secret, message.last_error = Status.CANCELLED, "", cancelled_reason
+    message.save()
     if wake:
-        outgoing_emails_wake_on_commit([email.pk])
-    return email
-
-
-def outgoing_emails_wake_on_commit(email_ids: Iterable[int]) -> None:
-    ids = list(email_ids)
-    if ids:
-        transaction.on_commit(lambda: outgoing_emails_wake(ids))
-
-
-# One task sends up to this many emails over one SMTP connection (bench/RESULTS.md: a task and
-# a connection per email made delivery ~20x slower than Django's SMTP backend on one connection).
-WAKE_BATCH = 50
-
-
-def outgoing_emails_wake(email_ids: Iterable[int]) -> None:
-    """Hand ids to the broker, in batches. A broker outage is logged, not raised: the sweeper
-    retries."""
-    from .tasks import outgoing_emails_send_task
-
-    ids = list(email_ids)
-    for start in range(0, len(ids), WAKE_BATCH):
-        try:
-            outgoing_emails_send_task.delay(ids[start : start + WAKE_BATCH])
-        except Exception as exc:  # kombu raises many types when the broker is down
-            logger.warning("broker unavailable, %s emails left for the sweeper: %r", len(ids), exc)
-            return
-
-
-def _with_secret(body: str, email: OutgoingEmail) -> str:
-    return body.replace(SECRET_PLACEHOLDER, email.secret) if email.secret else body
-
-
-def _message(email: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=_with_secret(email.body_text, email),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to],
-        headers={**email.headers, "X-Outbox-Id": str(email.pk)},
-        connection=connection,
-    )
-    if email.body_html:
-        message.attach_alternative(_with_secret(email.body_html, email), "text/html")
+        messages_wake_on_commit([message.pk])
     return message
 
 
-def outgoing_email_send(*, email_id: int) -> bool:
-    """Send one queued email if this caller wins the claim. True when it was sent now.
-
-    The one window for a duplicate: the worker dies after the SMTP server accepted the message
-    and before the row says "sent". The sweeper then re-queues it after the lease.
-    """
-    now = timezone.now()
-    claimed = OutgoingEmail.objects.filter(
-        pk=email_id, status=Status.QUEUED, next_attempt_at__lte=now
-    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        return False  # already sent, cancelled, not yet due, or another worker holds it
-    email = OutgoingEmail.objects.get(pk=email_id)
-    try:
-        _message(email).send()
-    except TRANSIENT_ERRORS as exc:
-        outgoing_email_failed_attempt(email=email, error=exc)
-        return False
-    OutgoingEmail.objects.filter(pk=email_id, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error="", secret=""
-    )
-    logger.info("email %s sent (%s)", email_id, email.category)
-    return True
+def email_queue(**kwargs) -> Message:
+    """message_queue for an email (the callers that only ever send email)."""
+    return message_queue(channel=Channel.EMAIL, **kwargs)
 
 
-def outgoing_emails_claim(*, email_ids: list[int]) -> list[int]:
-    """Claim the due, queued emails among email_ids in one statement; return the claimed ids.
-
-    UPDATE ... RETURNING (PostgreSQL, SQLite 3.35+) is the conditional update of a whole batch:
-    a row another worker claimed first is simply not returned.
-    """
-    if not email_ids:
+def messages_queue(messages: list[Message], *, wake: bool = True) -> list[Message]:
+    """Save built messages in one statement, in the caller's transaction; wake them after it
+    commits (dispatchers queueing many at once)."""
+    if not messages:
         return []
-    now = timezone.now()
-    table = connection.ops.quote_name(OutgoingEmail._meta.db_table)
-    marks = ", ".join(["%s"] * len(email_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608 - our table name, values as parameters
-            f"WHERE id IN ({marks}) AND status = %s AND next_attempt_at <= %s RETURNING id",
-            [Status.SENDING, now, *email_ids, Status.QUEUED, now],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    rows = Message.objects.bulk_create(messages)
+    if wake:
+        messages_wake_on_commit([row.pk for row in rows])
+    return rows
 
 
-def outgoing_emails_send(*, email_ids: list[int]) -> int:
-    """Send the emails of a batch that this caller claims, over one SMTP connection.
+def messages_cancel(
+    *,
+    reason: str,
+    ids: Iterable[int] | None = None,
+    ref_type: str | None = None,
+    ref_ids: Iterable[int] | None = None,
+    to: str | Iterable[str] | None = None,
+    category: str | Iterable[str] | None = None,
+    channel: str | None = None,
+    headers: dict | None = None,
+    where: Q | None = None,
+) -> int:
+    """Cancel the QUEUED messages matching every filter given (never one being sent: its
+    transport may already have it) and forget their secrets. Returns how many.
 
-    Each is marked sent as soon as the server accepted it, so a worker dying mid-batch can
-    duplicate at most the one message in flight; the rest stay "sending" until the sweeper's
-    lease re-queues them. Returns how many were sent.
+    Every app that wants a message not sent after all asks here, instead of editing rows.
+    `where` is a Q over Message for what the keywords cannot say (e.g. "to A, or about B").
     """
-    claimed = outgoing_emails_claim(email_ids=email_ids)
-    if not claimed:
-        return 0
-    emails_ = OutgoingEmail.objects.filter(pk__in=claimed).order_by("-urgent", "pk")
-    smtp = get_connection()
-    sent = 0
-    try:
-        for email in emails_:
-            try:
-                smtp.open()  # no-op while open; reopens after a failure closed it
-                _message(email, smtp).send()
-            except TRANSIENT_ERRORS as exc:
-                outgoing_email_failed_attempt(email=email, error=exc)
-                smtp.close()
-                continue
-            OutgoingEmail.objects.filter(pk=email.pk, status=Status.SENDING).update(
-                status=Status.SENT, sent_at=timezone.now(), last_error="", secret=""
+    filters = {}
+    if ids is not None:
+        filters["pk__in"] = list(ids)
+    if ref_type is not None:
+        filters["ref_type"] = ref_type
+    if ref_ids is not None:
+        filters["ref_id__in"] = list(ref_ids)
+    if to is not None:
+        filters.update({"to": to} if isinstance(to, str) else {"to__in": list(to)})
+    if category is not None:
+        many = not isinstance(category, str)
+        filters.update({"category__in": list(category)} if many else {"category": category})
+    if channel is not None:
+        filters["channel"] = channel
+    for key, value in (headers or {}).items():
+        filters[f"headers__{key}"] = value
+    if not filters and where is None:
+        raise ValueError("messages_cancel needs at least one filter")
+    queued = Message.objects.filter(status=Status.QUEUED, **filters)
+    if where is not None:
+        queued = queued.filter(where)
+    return queued.update(status=Status.CANCELLED, secret="", last_error=reason[:1000])
+
+
+def messages_wake_on_commit(ids: Iterable[int]) -> None:
+    ids = list(ids)
+    if ids:
+        transaction.on_commit(lambda: messages_wake(ids))
+
+
+def messages_wake(ids: Iterable[int]) -> None:
+    """Hand ids to the broker, in batches. A broker outage is logged, not raised: the sweeper
+    retries."""
+    from .tasks import messages_send_task
+
+    ids = list(ids)
+    for start in range(0, len(ids), WAKE_BATCH):
+        try:
+            messages_send_task.delay(ids[start : start + WAKE_BATCH])
+        except Exception as exc:  # kombu raises many types when the broker is down
+            logger.warning(
+                "broker unavailable, %s messages left for the sweeper: %r", len(ids), exc
             )
-            sent += 1
-    finally:
-        smtp.close()
-    logger.info("%s of %s emails sent", sent, len(claimed))
-    return sent
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff: base, 2x base, 4x base, ... capped at one hour."""
-    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
-    return timedelta(seconds=min(seconds, 3600))
-
-
-def outgoing_email_failed_attempt(*, email: OutgoingEmail, error: BaseException) -> None:
-    reason = f"{type(error).__name__}: {error}"[:1000]
-    if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        OutgoingEmail.objects.filter(pk=email.pk, status=Status.SENDING).update(
-            status=Status.FAILED, last_error=reason, secret=""
-        )
-        logger.error("email %s failed after %s attempts", email.pk, email.attempts)
-        return
-    OutgoingEmail.objects.filter(pk=email.pk, status=Status.SENDING).update(
-        status=Status.QUEUED,
-        last_error=reason,
-        next_attempt_at=timezone.now() + retry_delay(email.attempts),
-    )
-    logger.warning("email %s attempt %s failed, will retry", email.pk, email.attempts)
-
-
-def outbox_sweep(*, batch: int = 500) -> list[int]:
-    """Re-queue emails whose worker died mid-send and return the ids that are due now."""
-    now = timezone.now()
-    lease = timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
-    stuck = OutgoingEmail.objects.filter(status=Status.SENDING, claimed_at__lt=now - lease)
-    for email in stuck:
-        outgoing_email_failed_attempt(
-            email=email, error=TimeoutError("worker stopped while sending")
-        )
-    due = OutgoingEmail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
-    return list(due.order_by("-urgent", "next_attempt_at").values_list("pk", flat=True)[:batch])
+            return
 
 
 def heartbeat_record(*, name: str) -> None:
     PipelineHeartbeat.objects.update_or_create(name=name, defaults={"ticked_at": timezone.now()})
-
-
-def pipeline_status() -> dict:
-    """What /health/ and the dashboard banner report about the notification pipeline."""
-    now = timezone.now()
-    beat = PipelineHeartbeat.objects.filter(name="outbox-sweep").first()
-    oldest = (
-        OutgoingEmail.objects.filter(urgent=True, status__in=[Status.QUEUED, Status.SENDING])
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    return {
-        "beat_last_tick": beat.ticked_at.isoformat() if beat else None,
-        "beat_age_seconds": round((now - beat.ticked_at).total_seconds()) if beat else None,
-        "oldest_undelivered_urgent_seconds": round((now - oldest).total_seconds())
-        if oldest
-        else None,
-        "failed_emails": OutgoingEmail.objects.filter(status=Status.FAILED).count(),
-    }
-
-
-def pipeline_stalled(status: dict, *, limit_seconds: int = 300) -> bool:
-    beat_age = status["beat_age_seconds"]
-    urgent_age = status["oldest_undelivered_urgent_seconds"]
-    return (beat_age is None or beat_age > limit_seconds) or (
-        urgent_age is not None and urgent_age > limit_seconds
-    )
-
-
-def send_now_on_connection(emails_: list[OutgoingEmail]) -> None:
-    """Send several rows over one SMTP connection (used by the benchmark's floor)."""
-    with get_connection() as connection:
-        for email in emails_:
-            _message(email, connection).send()

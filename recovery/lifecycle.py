@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from outbox.models import OutgoingEmail
+from outbox.services import messages_cancel
 from reminders import services as reminders
 from tracker.exceptions import Conflict
 
@@ -55,7 +55,7 @@ def patient_discharge(*, patient: Patient, by: User | None, reason: str, note: s
 
 # Apps above this one that send emails about a patient to someone else (caregivers/: their
 # invitations and copies of the reminders) register here how to find theirs: a function of
-# the patient returning a Q over OutgoingEmail. recovery stays the lower layer: it imports no
+# the patient returning a Q over outbox.Message. recovery stays the lower layer: it imports no
 # app that imports it.
 MessageFinder = Callable[[Patient], Q]
 MESSAGE_FINDERS: list[MessageFinder] = []
@@ -77,17 +77,10 @@ def messages_stop(*, patient: Patient) -> int:
     cancelled by the discharge itself; alerts go to the care team, not to the patient, and
     are not messages to stop. A cancelled row's secret is forgotten, as a sent one's.
     """
-    now = timezone.now()
     concerned = Q(to__in=[patient.user.email])
     for finder in MESSAGE_FINDERS:
         concerned |= finder(patient)
-    queued = OutgoingEmail.objects.filter(concerned, status=OutgoingEmail.Status.QUEUED)
-    return queued.update(
-        status=OutgoingEmail.Status.CANCELLED,
-        last_error=REASON_DECEASED,
-        next_attempt_at=now,
-        secret="",
-    )
+    return messages_cancel(reason=REASON_DECEASED, where=concerned)
 
 
 def patient_reactivate(*, patient: Patient) -> bool:

@@ -12,8 +12,7 @@ from django.utils.http import urlencode
 
 from accounts.models import User
 from accounts.services import account_password_set
-from outbox.models import OutgoingEmail
-from outbox.services import email_queue
+from outbox.services import email_queue, messages_cancel
 from reminders import services as reminders
 from tracker.exceptions import Conflict, DomainError
 
@@ -94,9 +93,9 @@ def enrollment_code_issue(*, patient: Patient) -> str:
     now = timezone.now()
     patient.enrollment_codes.filter(used_at=None, voided_at=None).update(voided_at=now)
     # An unsent email with the voided code would only confuse the patient: cancel it.
-    OutgoingEmail.objects.filter(
-        to=patient.user.email, category="enrollment", status=OutgoingEmail.Status.QUEUED
-    ).update(status=OutgoingEmail.Status.CANCELLED, secret="")
+    messages_cancel(
+        reason="a newer enrollment code was issued", to=patient.user.email, category="enrollment"
+    )
     code = codes.generate()
     EnrollmentCode.objects.create(
         patient=patient,

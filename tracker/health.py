@@ -6,8 +6,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from outbox.pipeline import pipeline_status
 from tracker.celery import app as celery_app
-from tracker.pipeline import pipeline_status
 
 logger = logging.getLogger(__name__)
 

@@ -214,6 +214,14 @@ OUTBOX_SENDING_LEASE_SECONDS = env.float("OUTBOX_SENDING_LEASE_SECONDS", default
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
 
+# SMS (outbox/transports.py): a provider speaking Twilio's Messages API. With no account SID
+# SMS is off: an SMS then fails at once with that reason, and a system check warns.
+SMS_API_BASE_URL = env.str("SMS_API_BASE_URL", default="https://api.twilio.com")
+SMS_ACCOUNT_SID = env.str("SMS_ACCOUNT_SID", default="")
+SMS_AUTH_TOKEN = env.str("SMS_AUTH_TOKEN", default="")
+SMS_FROM = env.str("SMS_FROM", default="")
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10.0)
+
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "outbox.tasks.outbox_sweep_task",

@@ -52,4 +52,5 @@ urlpatterns = [
     path("api/v1/dashboard/", include("dashboard.api_urls")),
     path("", include("reminders.urls")),
     path("", include("caregivers.page_urls")),
+    path("hooks/sms/", include("outbox.urls")),
 ]

@@ -9,7 +9,7 @@ import redis
 from django.utils import timezone
 
 from notifications.models import AlertNotification
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from recovery.models import Alert
 from tests.factories import ClinicianFactory, ProcedureFactory
 from tests.support.smtp import free_port
@@ -71,7 +71,7 @@ def test_urgent_checkin_reaches_every_team_clinician_within_seconds(
     for message in messages:
         assert_no_clinical_detail(message, operated)
     assert smtp_server.inbox.to("charlie@clinic.test") == []
-    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_checkin_during_broker_outage_is_stored_and_emailed_exactly_once_later(
@@ -87,7 +87,7 @@ def test_checkin_during_broker_outage_is_stored_and_emailed_exactly_once_later(
     # Stored, with its alert and its emails queued in the outbox, though no wake-up went out.
     alert = Alert.objects.get(patient=operated)
     assert alert.rule == "fever"
-    emails = OutgoingEmail.objects.filter(category="alert-urgent")
+    emails = Message.objects.filter(category="alert-urgent")
     assert sorted(emails.values_list("status", "to")) == [
         ("queued", "alice@clinic.test"),
         ("queued", "erin@clinic.test"),

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from notifications import services as notify
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from recovery.models import Alert
 from tests.factories import ClinicianFactory, PatientFactory
 from tests.support.worker import require_services
@@ -51,5 +51,5 @@ def test_concurrent_escalation_sweeps_send_each_resend_once(transactional_db, te
     # the (alert, clinician, round) constraint.
     assert errors == []
     assert sum(sent) == 60  # 30 alerts x 2 clinicians, whoever sent them
-    assert OutgoingEmail.objects.filter(category="alert-emergency").count() == 60
+    assert Message.objects.filter(category="alert-emergency").count() == 60
     assert set(Alert.objects.values_list("escalations_sent", flat=True)) == {1}

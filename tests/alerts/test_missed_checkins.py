@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from recovery import services
 from recovery.alerts import missed_checkins_evaluate
 from recovery.models import Alert
@@ -55,7 +55,7 @@ def test_two_missed_local_days_open_one_info_alert_when_the_second_day_is_over(t
         "missed_checkins_window_days": 14,
         "missed_checkins_consecutive_days": 2,
     }
-    assert OutgoingEmail.objects.count() == 0  # info: the dashboard only
+    assert Message.objects.count() == 0  # info: the dashboard only
 
 
 def test_running_many_times_a_day_adds_each_missed_day_once(team):

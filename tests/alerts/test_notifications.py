@@ -8,8 +8,8 @@ import time_machine
 
 from notifications import services as notify
 from notifications.models import AlertNotification, WarningDigest
-from outbox.models import OutgoingEmail
-from outbox.tasks import outgoing_emails_send_task
+from outbox.models import Message
+from outbox.tasks import messages_send_task
 from recovery import services
 from recovery.models import Alert
 from tests.factories import ClinicianFactory, PatientFactory, ProcedureFactory
@@ -32,7 +32,7 @@ def team_clinicians(clinician, second_clinician):
 
 
 def alert_emails():
-    return OutgoingEmail.objects.filter(category__startswith="alert-").order_by("pk")
+    return Message.objects.filter(category__startswith="alert-").order_by("pk")
 
 
 # --- the first email -------------------------------------------------------------------------
@@ -41,7 +41,7 @@ def alert_emails():
 def test_urgent_checkin_queues_one_email_per_team_clinician_and_wakes_after_commit(
     operated, team_clinicians, other_clinician, django_capture_on_commit_callbacks
 ):
-    with patch.object(outgoing_emails_send_task, "delay") as wake:
+    with patch.object(messages_send_task, "delay") as wake:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             record(operated, at=T0, pain=2, temp=38.6)
         # The rows exist inside the transaction; nothing reached the broker yet.
@@ -78,7 +78,7 @@ def test_alert_email_carries_initials_severity_and_link_only(operated, clinician
 
 def test_warning_and_info_alerts_send_no_email(operated, clinician):
     record(operated, at=T0, pain=2, symptoms=["site_redness"])
-    assert OutgoingEmail.objects.filter(category__startswith="alert-").count() == 0
+    assert Message.objects.filter(category__startswith="alert-").count() == 0
     assert Alert.objects.get().next_escalation_at is None
 
 
@@ -102,7 +102,7 @@ def test_a_failed_checkin_transaction_leaves_no_email(operated, clinician):
         pytest.raises(RuntimeError),
     ):
         record(operated, at=T0, pain=2, temp=38.6)
-    assert OutgoingEmail.objects.count() == 0
+    assert Message.objects.count() == 0
     assert Alert.objects.count() == 0
 
 
@@ -211,7 +211,7 @@ def digest_at(moment):
 
 
 def digest_emails():
-    return OutgoingEmail.objects.filter(category="warning-digest").order_by("pk")
+    return Message.objects.filter(category="warning-digest").order_by("pk")
 
 
 @pytest.fixture

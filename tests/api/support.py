@@ -6,10 +6,10 @@ from contextlib import contextmanager
 from django.db import connection, connections
 
 from accounts.models import User
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from recovery.models import Alert, CareTeam, CheckIn, EnrollmentCode, Patient, Procedure
 
-COUNTED = (User, CareTeam, Patient, EnrollmentCode, Procedure, CheckIn, Alert, OutgoingEmail)
+COUNTED = (User, CareTeam, Patient, EnrollmentCode, Procedure, CheckIn, Alert, Message)
 
 
 def row_counts() -> dict[str, int]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from recovery import codes
 from recovery.models import CareTeam, EnrollmentCode, Patient
 from tests.api.support import field_errors, nothing_created
@@ -151,11 +151,11 @@ def test_only_a_keyed_hash_of_the_code_is_stored(api, clinician):
     assert stored.code_hash != hashlib.sha256(plain.encode()).hexdigest()  # keyed, not bare
     # The only copy in the database is the queued email's secret, until it is sent (the
     # bodies hold a placeholder for it: tests/trust/test_probe_findings.py, finding 2).
-    email = OutgoingEmail.objects.get(category="enrollment")
+    email = Message.objects.get(category="enrollment")
     assert email.to == "nina@patient.test"
     assert email.secret == code
     assert code not in email.body_text and code not in email.body_html
-    OutgoingEmail.objects.all().delete()
+    Message.objects.all().delete()
     text = database_text()
     assert code not in text and plain not in text
 
@@ -200,7 +200,7 @@ def test_a_new_code_voids_the_old_one(api, clinician):
     assert response.status_code == 201, response.content
     new = response.json()["enrollment_code"]
     assert new != old
-    emails = OutgoingEmail.objects.filter(category="enrollment").order_by("id")
+    emails = Message.objects.filter(category="enrollment").order_by("id")
     assert [e.status for e in emails] == ["cancelled", "queued"]  # the void code is not sent
     assert (emails[0].secret, emails[1].secret) == ("", new)  # a cancelled one forgets it
     assert "code" in field_errors(activate(old))

@@ -10,8 +10,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from outbox import services as outbox
-from outbox.models import OutgoingEmail
+from outbox import sending as outbox
+from outbox.models import Message
 from tests.api.support import field_errors
 from tests.factories import PASSWORD
 
@@ -41,8 +41,8 @@ def login(email, password):
 
 def sent_link(django_capture_on_commit_callbacks=None) -> tuple[str, str]:
     """Send the queued reset email; return (path, token) of its link."""
-    [email] = OutgoingEmail.objects.filter(category="password-reset", status="queued")
-    assert outbox.outgoing_email_send(email_id=email.pk)
+    [email] = Message.objects.filter(category="password-reset", status="queued")
+    assert outbox.messages_send(ids=[email.pk]) == 1
     message = mail.outbox[-1]
     [(path, _, token)] = LINK.findall(message.body)
     assert path in message.alternatives[0][0]
@@ -57,7 +57,7 @@ def test_a_patient_gets_a_link_to_the_app_that_sets_a_new_password(patient):
     assert mail.outbox[0].to == ["bob@patient.test"]
     assert "one hour" in mail.outbox[0].body or "60 minutes" in mail.outbox[0].body
     # The link's token is nowhere in the database once the email has gone.
-    assert token not in str(list(OutgoingEmail.objects.values()))
+    assert token not in str(list(Message.objects.values()))
 
     assert confirm(token).status_code == 204
     assert login("bob@patient.test", NEW_PASSWORD).status_code == 200
@@ -127,9 +127,9 @@ def test_no_enumeration_an_unknown_or_deactivated_address_is_a_204_and_sends_not
     User.objects.filter(email="dave@patient.test").update(is_active=False)
     response = ask(email)
     assert response.status_code == 204 and response.content == b""
-    [row] = OutgoingEmail.objects.filter(category="password-reset")
+    [row] = Message.objects.filter(category="password-reset")
     assert row.status == "cancelled" and row.to == "" and row.secret == ""
-    assert outbox.outgoing_email_send(email_id=row.pk) is False
+    assert outbox.messages_send(ids=[row.pk]) == 0
     assert mail.outbox == []
 
 
@@ -166,7 +166,7 @@ def test_one_address_gets_at_most_a_few_emails_an_hour(settings, patient):
     for n in range(4):
         assert ask(patient.user.email, addr=f"10.0.1.{n}").status_code == 204
     statuses = list(
-        OutgoingEmail.objects.filter(category="password-reset")
+        Message.objects.filter(category="password-reset")
         .order_by("pk")
         .values_list("status", flat=True)
     )

@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
 
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from tests.api.test_password_reset import NEW_PASSWORD, ask, confirm, login, sent_link
 from tests.factories import PASSWORD
 
@@ -19,7 +19,7 @@ def test_a_caregiver_gets_a_link_to_the_app_and_resets(caregiver, patient):
     path, token = sent_link()
     assert path.startswith("/app/password-reset/")
     assert mail.outbox[0].to == ["ann@care.test"]
-    assert token not in str(list(OutgoingEmail.objects.values()))
+    assert token not in str(list(Message.objects.values()))
 
     assert confirm(token).status_code == 204
     assert login(caregiver.email, NEW_PASSWORD).status_code == 200

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.core import serializers as django_serializers
 from rest_framework.test import APIClient
 
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from tests.support.worker import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +32,7 @@ def test_a_reset_email_reaches_the_smtp_server_and_its_link_sets_the_password(
 
     # Once sent, the database no longer holds the link.
     assert wait_until(
-        lambda: OutgoingEmail.objects.filter(category="password-reset", status="sent").exists()
+        lambda: Message.objects.filter(category="password-reset", status="sent").exists()
     )
     dump = "".join(
         django_serializers.serialize("json", model.objects.all()) for model in apps.get_models()

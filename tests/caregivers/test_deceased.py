@@ -9,8 +9,8 @@ import time_machine
 
 from caregivers import services as caregivers
 from caregivers.copies import reminder_copies_queue
-from outbox.models import OutgoingEmail
-from outbox.tasks import outgoing_emails_send_task
+from outbox.models import Message
+from outbox.tasks import messages_send_task
 from recovery import lifecycle
 from recovery.services import procedure_record
 from reminders import services as reminders
@@ -50,12 +50,12 @@ def dispatch(capture) -> list[int]:
 
 
 def send_batch(ids, capture) -> None:
-    with patch.object(outgoing_emails_send_task, "delay"), capture(execute=True):
+    with patch.object(messages_send_task, "delay"), capture(execute=True):
         reminders.reminders_send(reminder_ids=ids)
 
 
 def status_of(email) -> str:
-    return OutgoingEmail.objects.get(pk=email.pk).status
+    return Message.objects.get(pk=email.pk).status
 
 
 def test_deceased_cancels_the_caregivers_invitations_and_copies_about_the_patient(
@@ -79,26 +79,22 @@ def test_deceased_cancels_the_caregivers_invitations_and_copies_about_the_patien
             relationship="friend",
             invited_by=other.user,
         )
-    invitation_email = OutgoingEmail.objects.get(
-        headers__contains={"X-Care-Link": str(invitation.pk)}
-    )
-    other_invitation = OutgoingEmail.objects.get(
-        headers__contains={"X-Care-Link": str(about_other.pk)}
-    )
+    invitation_email = Message.objects.get(headers__contains={"X-Care-Link": str(invitation.pk)})
+    other_invitation = Message.objects.get(headers__contains={"X-Care-Link": str(about_other.pk)})
     with time_machine.travel(DAY_1, tick=False):
         handed = dispatch(django_capture_on_commit_callbacks)
         send_batch(handed, django_capture_on_commit_callbacks)
-    rosa_copies = list(OutgoingEmail.objects.filter(category="reminder-copy", status="queued"))
+    rosa_copies = list(Message.objects.filter(category="reminder-copy", status="queued"))
     assert rosa_copies and {c.to for c in rosa_copies} == {"ann@care.test"}
     # A copy of the other patient's reminder to the same caregiver.
-    other_copy = OutgoingEmail.objects.create(
+    other_copy = Message.objects.create(
         to="ann@care.test",
         subject="For Ines",
         body_text="copy",
         category="reminder-copy",
         headers={"X-Care-Link": str(other.care_links.get(caregiver=ann).pk)},
     )
-    to_team = OutgoingEmail.objects.create(
+    to_team = Message.objects.create(
         to=clinician.email, subject="alert", body_text="x", category="alert"
     )
 
@@ -106,7 +102,7 @@ def test_deceased_cancels_the_caregivers_invitations_and_copies_about_the_patien
 
     assert status_of(invitation_email) == "cancelled"
     assert all(status_of(c) == "cancelled" for c in rosa_copies)
-    assert OutgoingEmail.objects.get(pk=invitation_email.pk).secret == ""
+    assert Message.objects.get(pk=invitation_email.pk).secret == ""
     # Emails about somebody else, and to the care team, still go.
     assert status_of(other_invitation) == "queued"
     assert status_of(other_copy) == "queued"
@@ -115,7 +111,7 @@ def test_deceased_cancels_the_caregivers_invitations_and_copies_about_the_patien
 
 def test_recovered_leaves_the_caregivers_emails_alone(rosa, ann, clinician):
     link = CareLinkFactory(patient=rosa, caregiver=ann, receives_reminders=True)
-    copy = OutgoingEmail.objects.create(
+    copy = Message.objects.create(
         to="ann@care.test",
         subject="For Rosa",
         body_text="copy",
@@ -146,7 +142,7 @@ def test_no_copy_is_made_of_a_reminder_in_flight_when_the_patient_is_discharged(
             send_batch(handed, django_capture_on_commit_callbacks)
     assert len(mailoutbox) >= 1  # the message in flight left
     assert Reminder.objects.filter(patient=rosa, status="sent").exists()
-    assert not OutgoingEmail.objects.filter(category="reminder-copy").exists()
+    assert not Message.objects.filter(category="reminder-copy").exists()
 
 
 def test_a_discharged_patients_reminder_makes_no_copy(procedure, rosa, ann, clinician):
@@ -155,4 +151,4 @@ def test_a_discharged_patients_reminder_makes_no_copy(procedure, rosa, ann, clin
     lifecycle.patient_discharge(patient=rosa, by=clinician, reason="transferred")
     rosa.refresh_from_db()
     assert reminder_copies_queue(reminder=reminder, context={}, links=[link]) == 0
-    assert not OutgoingEmail.objects.filter(category="reminder-copy").exists()
+    assert not Message.objects.filter(category="reminder-copy").exists()

@@ -11,8 +11,8 @@ from django.test import Client
 
 from accounts.models import User
 from caregivers.models import CareLink
-from outbox.models import OutgoingEmail
-from outbox.tasks import outgoing_emails_send_task
+from outbox.models import Message
+from outbox.tasks import messages_send_task
 from tests.api.support import field_errors, nothing_created
 from tests.factories import PASSWORD, CaregiverFactory, CareLinkFactory, PatientFactory
 from tests.support.outbox import html_of, sent_message
@@ -25,7 +25,7 @@ def invite(client, url="/api/v1/me/caregivers/", **body):
     return client.post(url, body, format="json")
 
 
-def token_of(email: OutgoingEmail) -> str:
+def token_of(email: Message) -> str:
     """The link's token, read in the message that left (the stored body has a placeholder)."""
     message = sent_message(email)
     [token] = set(re.findall(r"/app/caregiver/accept/([^/\s\"]+)/", message.body))
@@ -35,13 +35,13 @@ def token_of(email: OutgoingEmail) -> str:
 
 def invited_token(api, patient, **body) -> str:
     assert invite(api(patient.user), **body).status_code == 201
-    return token_of(OutgoingEmail.objects.filter(category="caregiver-invitation").latest("id"))
+    return token_of(Message.objects.filter(category="caregiver-invitation").latest("id"))
 
 
 def test_a_patient_invites_and_the_email_is_queued_then_woken_after_commit(
     api, patient, django_capture_on_commit_callbacks
 ):
-    with patch.object(outgoing_emails_send_task, "delay") as wake:
+    with patch.object(messages_send_task, "delay") as wake:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             response = invite(api(patient.user))
         assert wake.call_count == 0  # the row first; the wake-up only after commit
@@ -57,7 +57,7 @@ def test_a_patient_invites_and_the_email_is_queued_then_woken_after_commit(
         "status": "invited",
         "receives_reminders": False,
     }
-    email = OutgoingEmail.objects.get(category="caregiver-invitation")
+    email = Message.objects.get(category="caregiver-invitation")
     assert email.to == "ann@care.test"
     assert f"{settings.SITE_URL}/app/caregiver/accept/" in email.body_text
     assert "BS" in email.body_text and "daughter" in email.body_text
@@ -103,7 +103,7 @@ def test_a_clinician_invites_and_lists_for_their_team_only(
     with nothing_created():
         assert invite(api(other_clinician), url=url).status_code == 404
     assert api(other_clinician).get(url).status_code == 404
-    team_email = OutgoingEmail.objects.get(category="caregiver-invitation")
+    team_email = Message.objects.get(category="caregiver-invitation")
     assert "care team of BS" in team_email.body_text
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from caregivers.models import CareLink
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from recovery.models import CheckIn
 
 pytestmark = pytest.mark.e2e
@@ -75,4 +75,4 @@ def test_invitation_by_email_to_a_checkin_the_care_team_sees(
     assert page.status_code == 200
     assert "entered by Ann Hill (daughter)" in page.content.decode()
     # Long since marked: the caregiver accepted the link only after it arrived.
-    assert OutgoingEmail.objects.get(category="caregiver-invitation").status == "sent"
+    assert Message.objects.get(category="caregiver-invitation").status == "sent"

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from caregivers.models import CaregiverReminderOptOut
-from outbox.models import OutgoingEmail
-from outbox.tasks import outgoing_emails_send_task
+from outbox.models import Message
+from outbox.tasks import messages_send_task
 from recovery.services import procedure_record
 from reminders import services
 from reminders.models import Reminder, ReminderOptOut
@@ -51,13 +51,13 @@ def dispatch(capture) -> list[int]:
 
 def send_batch(ids, capture) -> list[int]:
     """Send a dispatched batch; return the outbox ids woken after commit."""
-    with patch.object(outgoing_emails_send_task, "delay") as wake, capture(execute=True):
+    with patch.object(messages_send_task, "delay") as wake, capture(execute=True):
         services.reminders_send(reminder_ids=ids)
     return [pk for call in wake.call_args_list for pk in call.args[0]]
 
 
 def copies():
-    return OutgoingEmail.objects.filter(category="reminder-copy").order_by("id")
+    return Message.objects.filter(category="reminder-copy").order_by("id")
 
 
 def test_a_sent_reminder_queues_one_copy_per_caregiver_who_asked(
@@ -202,7 +202,7 @@ def test_revoking_cancels_the_links_unsent_emails_only(
     client = api(ny_patient.user)
     assert client.delete(f"/api/v1/me/caregivers/{link.pk}/").status_code == 204
     assert client.delete(f"/api/v1/me/caregivers/{invited.json()['id']}/").status_code == 204
-    statuses = dict(OutgoingEmail.objects.values_list("to", "status"))
+    statuses = dict(Message.objects.values_list("to", "status"))
     assert statuses["ann@care.test"] == "cancelled"  # the unsent copy
     assert statuses["new@care.test"] == "cancelled"  # the unsent invitation
     assert statuses["kept@care.test"] == "queued"  # another link's email goes out

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import AccessRecord
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from recovery import codes
 from recovery.models import EnrollmentCode, Patient, Procedure
 from reminders.models import Reminder
@@ -114,7 +114,7 @@ def test_enrolling_shows_the_code_once_with_a_printable_qr_handout(browser_clien
     assert EnrollmentCode.objects.get(patient=patient).code_hash == codes.digest(code)
     assert f"http://testserver/app/activate/?code={code}" in body or "/app/activate/?code=" in body
     assert "<svg" in body and 'aria-label="QR code of the link"' in body
-    assert OutgoingEmail.objects.filter(to="nina@patient.test", category="enrollment").exists()
+    assert Message.objects.filter(to="nina@patient.test", category="enrollment").exists()
     assert AccessRecord.objects.filter(
         patient=patient, actor=clinician, action="dashboard-patient-enrol", kind="change"
     ).exists()
@@ -380,7 +380,7 @@ def test_inviting_a_caregiver_queues_the_email_and_lists_the_link(
         "daughter",
         "invited",
     )
-    email = OutgoingEmail.objects.get(category="caregiver-invitation")
+    email = Message.objects.get(category="caregiver-invitation")
     assert email.to == "ann@care.test"
     assert AccessRecord.objects.filter(action="dashboard-caregiver-invite").exists()
 

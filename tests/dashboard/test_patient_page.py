@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from outbox.models import OutgoingEmail, PipelineHeartbeat
+from outbox.models import Message, PipelineHeartbeat
 from reminders.models import Reminder
 from tests.dashboard.conftest import make_alert
 from tests.factories import CheckInFactory, ProcedureFactory
@@ -186,7 +186,7 @@ def test_a_stalled_beat_shows_the_banner_on_every_page(browser_client, clinician
 
 def test_an_undelivered_urgent_email_shows_the_banner(browser_client, clinician, patient):
     PipelineHeartbeat.objects.create(name="outbox-sweep", ticked_at=timezone.now())
-    OutgoingEmail.objects.create(
+    Message.objects.create(
         to="alice@clinic.test",
         subject="Urgent alert",
         body_text="x",

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from outbox.models import OutgoingEmail, PipelineHeartbeat
+from outbox.models import Message, PipelineHeartbeat
 from reminders.models import Reminder
 from tests.factories import ClinicianFactory, PatientFactory, ProcedureFactory
 
@@ -19,7 +19,7 @@ def ticking(db):
 
 
 def failed_email(to, reason="SMTPServerDisconnected: Connection unexpectedly closed"):
-    return OutgoingEmail.objects.create(
+    return Message.objects.create(
         to=to,
         subject="Urgent alert",
         body_text="x",
@@ -32,8 +32,10 @@ def failed_email(to, reason="SMTPServerDisconnected: Connection unexpectedly clo
 
 
 def failed_reminder(patient, reason="ConnectionRefusedError: [Errno 111] Connection refused"):
+    """A reminder that could not be sent: its outbox message failed (what /health/ counts,
+    issue 16: the one outbox) and the reminder says so with the reason (what the team reads)."""
     procedure = ProcedureFactory(patient=patient)
-    return Reminder.objects.create(
+    reminder = Reminder.objects.create(
         patient=patient,
         procedure=procedure,
         kind="opioid_review",
@@ -43,6 +45,17 @@ def failed_reminder(patient, reason="ConnectionRefusedError: [Errno 111] Connect
         attempts=5,
         reason=reason,
     )
+    Message.objects.create(
+        to=patient.user.email,
+        body_text="x",
+        category="reminder",
+        status="failed",
+        attempts=5,
+        last_error=reason,
+        ref_type="reminder",
+        ref_id=reminder.pk,
+    )
+    return reminder
 
 
 def test_health_reports_both_heartbeats_and_failures_without_reasons(

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import User
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from recovery.models import CareTeam, TeamInvitation, TeamMembership, TeamSettingsVersion
 from tests.factories import PASSWORD, ClinicianFactory
 from tests.support.outbox import sent_message
@@ -178,7 +178,7 @@ def test_an_invited_clinician_sets_a_password_and_joins(
         )
     assert response.status_code == 302
     assert len(callbacks) == 1  # the outbox's wake-up, after commit
-    email = OutgoingEmail.objects.get(category="team-invitation")
+    email = Message.objects.get(category="team-invitation")
     assert email.to == "new.doc@clinic.test"
     assert team.name in email.subject
     assert "&#x27;" not in email.body_text and "&amp;" not in email.body_text
@@ -211,7 +211,7 @@ def test_an_existing_clinician_joins_with_their_own_password(
     browser_client(admin).post(
         f"/dashboard/team/{team.pk}/invite/", {"email": other_clinician.email}
     )
-    token = invitation_token(OutgoingEmail.objects.get(category="team-invitation"))
+    token = invitation_token(Message.objects.get(category="team-invitation"))
     wrong = Client().post(f"/dashboard/invite/{token}/", {"password": "not-it"})
     assert wrong.status_code == 400
     assert not TeamMembership.objects.filter(careteam=team, user=other_clinician).exists()
@@ -233,7 +233,7 @@ def test_an_invitation_never_tells_the_admin_an_address_is_a_patient(
         answers.append([text.replace(email, "ADDRESS") for text in said])
     assert answers[0] == answers[1] == ["Invitation sent to ADDRESS. The link works for 7 days."]
     # The patient's own mailbox gets a link that cannot be used with that address.
-    email = OutgoingEmail.objects.filter(to=other_patient.user.email).get()
+    email = Message.objects.filter(to=other_patient.user.email).get()
     page = Client().get(f"/dashboard/invite/{invitation_token(email)}/")
     assert page.status_code == 400 and "cannot join" in page.content.decode()
     assert (
@@ -247,7 +247,7 @@ def test_an_invitation_never_tells_the_admin_an_address_is_a_patient(
 
 def test_an_invitation_expires(browser_client, admin, team, settings):
     browser_client(admin).post(f"/dashboard/team/{team.pk}/invite/", {"email": "late@clinic.test"})
-    token = invitation_token(OutgoingEmail.objects.get(category="team-invitation"))
+    token = invitation_token(Message.objects.get(category="team-invitation"))
     later = timezone.now() + dt.timedelta(days=settings.TEAM_INVITATION_DAYS, minutes=1)
     with time_machine.travel(later):
         assert Client().get(f"/dashboard/invite/{token}/").status_code == 404

@@ -11,7 +11,7 @@ import pytest
 import redis
 from django.utils import timezone
 
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from tests.factories import ClinicianFactory, PatientFactory, ProcedureFactory
 from tests.support.smtp import free_port
 
@@ -102,7 +102,7 @@ def post_urgent_checkin(api, patient) -> None:
 
 
 def alert_emails():
-    return OutgoingEmail.objects.filter(category="alert-urgent")
+    return Message.objects.filter(category="alert-urgent")
 
 
 def outbox_ids(messages) -> Counter:
@@ -110,4 +110,4 @@ def outbox_ids(messages) -> Counter:
 
 
 def all_sent(ids) -> bool:
-    return OutgoingEmail.objects.filter(pk__in=ids, status="sent").count() == len(ids)
+    return Message.objects.filter(pk__in=ids, status="sent").count() == len(ids)

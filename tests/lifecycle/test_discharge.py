@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from outbox.services import email_queue
 from recovery import lifecycle, services
 from recovery.alerts import missed_checkins_evaluate
@@ -217,8 +217,8 @@ def test_deceased_stops_every_queued_message_to_the_patient(
         )
     response = discharge(api, clinician, planned, reason="deceased")
     assert response.status_code == 200
-    assert OutgoingEmail.objects.get(pk=to_patient.pk).status == "cancelled"
-    assert OutgoingEmail.objects.get(pk=to_clinician.pk).status == "queued"
+    assert Message.objects.get(pk=to_patient.pk).status == "cancelled"
+    assert Message.objects.get(pk=to_clinician.pk).status == "queued"
     assert not Reminder.objects.filter(patient=planned, status="scheduled").exists()
 
 
@@ -231,7 +231,7 @@ def test_other_reasons_leave_other_queued_emails_alone(api, clinician, planned):
         wake=False,
     )
     discharge(api, clinician, planned, reason="recovered")
-    assert OutgoingEmail.objects.get(pk=queued.pk).status == "queued"
+    assert Message.objects.get(pk=queued.pk).status == "queued"
 
 
 def test_discharge_is_one_transaction(monkeypatch, clinician, planned):

@@ -5,10 +5,10 @@ import datetime as dt
 import time_machine
 from django.utils import timezone
 
-from outbox.models import OutgoingEmail
-from outbox.services import _message as outbox_message
+from outbox.models import Message
 from recovery.models import EnrollmentCode
 from recovery.services import patient_enroll
+from tests.support.outbox import sent_message
 
 NEW_PASSWORD = "a long walk in the park 2026"
 
@@ -29,11 +29,11 @@ def enroll(team, **extra):
 
 def test_the_enrollment_email_links_to_activate_with_the_code(team):
     _patient, code = enroll(team)
-    email = OutgoingEmail.objects.get(category="enrollment")
+    email = Message.objects.get(category="enrollment")
     link = f"http://testserver/app/activate/?lang=en&code={code}"
     # The code is the outbox's secret (accounts/, merged alongside): put in only when sent.
     assert code not in email.body_text and code not in email.body_html
-    sent = outbox_message(email)
+    sent = sent_message(email)
     assert link in sent.body
     assert link.replace("&", "&amp;") in sent.alternatives[0][0]
 

@@ -541,9 +541,9 @@ def test_the_caregiver_pages_pass_axe_and_fit_a_small_phone(chromium, live_serve
         relationship="son",
         invited_by=brother.user,
     )
-    from outbox.models import OutgoingEmail
+    from outbox.models import Message
 
-    invitation = OutgoingEmail.objects.get(category="caregiver-invitation").body_text
+    invitation = Message.objects.get(category="caregiver-invitation").body_text
     accept_path = re.search(r"/app/caregiver/accept/[^/\s]+/", invitation).group(0)
 
     axe = Axe()

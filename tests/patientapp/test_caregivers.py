@@ -239,7 +239,7 @@ def test_a_caregivers_home_speaks_of_the_patient_and_the_dashboard_is_403(
 
 def test_the_accept_page_follows_the_patients_language(api, team):
     from caregivers.services import carelink_invite
-    from outbox.models import OutgoingEmail
+    from outbox.models import Message
     from tests.caregivers.test_invitation import token_of
 
     maria = PatientFactory(team=team, first_name="María", last_name="Ruiz", language="es")
@@ -251,7 +251,7 @@ def test_the_accept_page_follows_the_patients_language(api, team):
         invited_by=maria.user,
     )
     # The stored body holds the outbox's placeholder: the token is in the message that left.
-    path = token_of(OutgoingEmail.objects.get(category="caregiver-invitation"))
+    path = token_of(Message.objects.get(category="caregiver-invitation"))
     page = Client().get(f"/app/caregiver/accept/{path}/")
     assert page.status_code == 200 and page["Content-Language"] == "es"
     assert "Ayude a MR en su recuperación" in page.content.decode()

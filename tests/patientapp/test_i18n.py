@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
-from outbox.models import OutgoingEmail
+from outbox.models import Message
 from patientapp import wording
 from recovery import rules
 from recovery.models import Alert
@@ -79,7 +79,7 @@ def maria(team):
 
 
 def test_the_enrollment_email_is_in_the_patients_language(maria):
-    email = OutgoingEmail.objects.get(category="enrollment", to="maria@patient.test")
+    email = Message.objects.get(category="enrollment", to="maria@patient.test")
     assert email.subject == "Su código para el seguimiento de recuperación"
     assert "Hola, María:" in email.body_text
     assert "Cree su contraseña" in email.body_html

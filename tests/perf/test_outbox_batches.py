@@ -6,13 +6,13 @@ from unittest.mock import patch
 import pytest
 from django.utils import timezone
 
-from outbox import services
-from outbox.models import OutgoingEmail
-from outbox.tasks import outgoing_emails_send_task
+from outbox import sending, services
+from outbox.models import Message
+from outbox.tasks import messages_send_task
 
 pytestmark = pytest.mark.django_db
 
-Status = OutgoingEmail.Status
+Status = Message.Status
 
 
 @pytest.fixture
@@ -24,9 +24,9 @@ def smtp_settings(settings, smtp_server):
     return smtp_server
 
 
-def queued(n: int, **fields) -> list[OutgoingEmail]:
+def queued(n: int, **fields) -> list[Message]:
     return [
-        OutgoingEmail.objects.create(
+        Message.objects.create(
             to=f"p{i}@patient.test", subject=f"s{i}", body_text="t", category="test", **fields
         )
         for i in range(n)
@@ -39,7 +39,7 @@ def test_batch_sends_each_queued_email_once_over_one_connection(smtp_settings):
     with patch(
         "smtplib.SMTP.connect", autospec=True, side_effect=__import__("smtplib").SMTP.connect
     ) as connect:
-        sent = services.outgoing_emails_send(email_ids=[r.pk for r in rows] + [done.pk])
+        sent = sending.messages_send(ids=[r.pk for r in rows] + [done.pk])
     assert sent == 3
     assert connect.call_count == 1
     messages = smtp_settings.inbox.wait_for(3)
@@ -48,20 +48,20 @@ def test_batch_sends_each_queued_email_once_over_one_connection(smtp_settings):
         "p1@patient.test",
         "p2@patient.test",
     ]
-    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
 
 
 def test_a_batch_claimed_twice_is_sent_once(smtp_settings):
     ids = [r.pk for r in queued(2)]
-    assert services.outgoing_emails_send(email_ids=ids) == 2
-    assert services.outgoing_emails_send(email_ids=ids) == 0
+    assert sending.messages_send(ids=ids) == 2
+    assert sending.messages_send(ids=ids) == 0
     assert len(smtp_settings.inbox.wait_for(2)) == 2
-    assert list(OutgoingEmail.objects.values_list("attempts", flat=True)) == [1, 1]
+    assert list(Message.objects.values_list("attempts", flat=True)) == [1, 1]
 
 
 def test_emails_not_yet_due_are_not_claimed(smtp_settings):
     (later,) = queued(1, next_attempt_at=timezone.now() + timedelta(minutes=5))
-    assert services.outgoing_emails_send(email_ids=[later.pk]) == 0
+    assert sending.messages_send(ids=[later.pk]) == 0
     later.refresh_from_db()
     assert later.status == Status.QUEUED
 
@@ -69,8 +69,8 @@ def test_emails_not_yet_due_are_not_claimed(smtp_settings):
 def test_server_down_leaves_the_batch_queued_for_a_later_attempt(smtp_settings):
     rows = queued(2)
     smtp_settings.stop()
-    assert services.outgoing_emails_send(email_ids=[r.pk for r in rows]) == 0
-    for row in OutgoingEmail.objects.all():
+    assert sending.messages_send(ids=[r.pk for r in rows]) == 0
+    for row in Message.objects.all():
         assert row.status == Status.QUEUED
         assert row.attempts == 1
         assert row.last_error
@@ -78,6 +78,6 @@ def test_server_down_leaves_the_batch_queued_for_a_later_attempt(smtp_settings):
 
 
 def test_wake_hands_ids_to_the_broker_in_batches():
-    with patch.object(outgoing_emails_send_task, "delay") as delay:
-        services.outgoing_emails_wake(range(120))
+    with patch.object(messages_send_task, "delay") as delay:
+        services.messages_wake(range(120))
     assert [len(call.args[0]) for call in delay.call_args_list] == [50, 50, 20]

@@ -4,15 +4,15 @@ database (the stored bodies hold only outbox.models.SECRET_PLACEHOLDER)."""
 from django.apps import apps
 from django.core import mail
 
-from outbox import services as outbox
-from outbox.models import OutgoingEmail
+from outbox import sending
+from outbox.models import Message
 
 
-def sent_message(email: OutgoingEmail) -> mail.EmailMultiAlternatives:
+def sent_message(email: Message) -> mail.EmailMultiAlternatives:
     """Send the row now if it is still queued (as the worker would) and return the message
     that left, from Django's test outbox."""
-    if OutgoingEmail.objects.filter(pk=email.pk, status="queued").exists():
-        assert outbox.outgoing_email_send(email_id=email.pk)
+    if Message.objects.filter(pk=email.pk, status="queued").exists():
+        assert sending.messages_send(ids=[email.pk]) == 1
     [message] = [m for m in mail.outbox if m.extra_headers.get("X-Outbox-Id") == str(email.pk)]
     return message
 

@@ -12,8 +12,8 @@ from django.core import mail
 from django.test import Client
 
 from caregivers import services as caregivers
-from outbox.models import SECRET_PLACEHOLDER, OutgoingEmail
-from outbox.tasks import outgoing_emails_send_task
+from outbox.models import SECRET_PLACEHOLDER, Message
+from outbox.tasks import messages_send_task
 from recovery import teams
 from recovery.models import TeamMembership
 from recovery.services import procedure_record
@@ -33,7 +33,7 @@ def test_the_team_invitation_link_is_filled_in_at_send_time_and_forgotten(
     TeamMembership.objects.filter(careteam=team, user=clinician).update(is_admin=True)
     with django_capture_on_commit_callbacks():
         teams.team_invite(team=team, by=clinician, email="new@clinic.test")
-    row = OutgoingEmail.objects.get(category="team-invitation")
+    row = Message.objects.get(category="team-invitation")
     assert SECRET_PLACEHOLDER in row.body_text and SECRET_PLACEHOLDER in row.body_html
     token = row.secret
     assert token and token not in row.body_text + row.body_html
@@ -57,7 +57,7 @@ def test_the_caregiver_invitation_link_is_filled_in_at_send_time_and_forgotten(
             relationship="daughter",
             invited_by=patient.user,
         )
-    row = OutgoingEmail.objects.get(category="caregiver-invitation")
+    row = Message.objects.get(category="caregiver-invitation")
     token = row.secret
     assert token and SECRET_PLACEHOLDER in row.body_text and token not in row.body_html
 
@@ -76,9 +76,9 @@ def test_a_revoked_invitation_forgets_its_link_unsent(patient):
         relationship="daughter",
         invited_by=patient.user,
     )
-    token = OutgoingEmail.objects.get(category="caregiver-invitation").secret
+    token = Message.objects.get(category="caregiver-invitation").secret
     caregivers.carelink_revoke(link=link, by=patient.user)
-    row = OutgoingEmail.objects.get(category="caregiver-invitation")
+    row = Message.objects.get(category="caregiver-invitation")
     assert (row.status, row.secret) == ("cancelled", "")
     assert rows_holding(token) == []
 
@@ -106,11 +106,11 @@ def test_a_reminders_sign_in_link_is_rendered_at_send_time_and_stored_nowhere(
             reminders_dispatch_task()
         handed = [pk for call in wake.call_args_list for pk in call.args[0]]
         with (
-            patch.object(outgoing_emails_send_task, "delay"),
+            patch.object(messages_send_task, "delay"),
             django_capture_on_commit_callbacks(execute=True),
         ):
             reminders.reminders_send(reminder_ids=handed)
-        copies = list(OutgoingEmail.objects.filter(category="reminder-copy"))
+        copies = list(Message.objects.filter(category="reminder-copy"))
         assert copies
         for copy in copies:
             sent_message(copy)

@@ -19,8 +19,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from outbox import services as outbox
-from outbox.models import OutgoingEmail
+from outbox import sending as outbox
+from outbox import transports
+from outbox.models import Message
 from recovery import services
 from tests.api.support import field_errors
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
@@ -98,10 +99,10 @@ def enroll(api, clinician, **extra):
 
 def test_a_sent_enrollment_email_no_longer_holds_the_code(api, clinician):
     code = enroll(api, clinician)["enrollment_code"]
-    email = OutgoingEmail.objects.get(category="enrollment")
+    email = Message.objects.get(category="enrollment")
     assert code not in email.body_text and code not in email.body_html
 
-    assert outbox.outgoing_email_send(email_id=email.pk)
+    assert outbox.messages_send(ids=[email.pk]) == 1
     [sent] = mail.outbox
     assert code in sent.body and code in sent.alternatives[0][0]
     assert code not in database_text()
@@ -110,13 +111,13 @@ def test_a_sent_enrollment_email_no_longer_holds_the_code(api, clinician):
 def test_a_retry_after_a_failed_attempt_still_sends_the_code(api, clinician, settings):
     settings.OUTBOX_RETRY_BASE_SECONDS = 0
     code = enroll(api, clinician)["enrollment_code"]
-    email = OutgoingEmail.objects.get(category="enrollment")
+    email = Message.objects.get(category="enrollment")
     with mock.patch.object(
-        outbox.EmailMultiAlternatives, "send", side_effect=smtplib.SMTPServerDisconnected()
+        transports.EmailMultiAlternatives, "send", side_effect=smtplib.SMTPServerDisconnected()
     ):
-        assert not outbox.outgoing_email_send(email_id=email.pk)
-    assert OutgoingEmail.objects.get(pk=email.pk).status == "queued"
-    assert outbox.outgoing_emails_send(email_ids=[email.pk]) == 1
+        assert outbox.messages_send(ids=[email.pk]) == 0
+    assert Message.objects.get(pk=email.pk).status == "queued"
+    assert outbox.messages_send(ids=[email.pk]) == 1
     assert code in mail.outbox[0].body
     assert code not in database_text()
 
@@ -124,27 +125,27 @@ def test_a_retry_after_a_failed_attempt_still_sends_the_code(api, clinician, set
 def test_a_failed_or_cancelled_enrollment_email_forgets_the_code(api, clinician, settings):
     settings.OUTBOX_MAX_ATTEMPTS = 1
     row = enroll(api, clinician)
-    first = OutgoingEmail.objects.get(category="enrollment")
+    first = Message.objects.get(category="enrollment")
     second_code = (
         api(clinician)
         .post(f"/api/v1/patients/{row['id']}/enrollment-code/")
         .json()["enrollment_code"]
     )
-    assert OutgoingEmail.objects.get(pk=first.pk).status == "cancelled"
+    assert Message.objects.get(pk=first.pk).status == "cancelled"
     assert row["enrollment_code"] not in database_text()
-    second = OutgoingEmail.objects.get(category="enrollment", status="queued")
-    with mock.patch.object(outbox.EmailMultiAlternatives, "send", side_effect=OSError("down")):
-        outbox.outgoing_email_send(email_id=second.pk)
-    assert OutgoingEmail.objects.get(pk=second.pk).status == "failed"
+    second = Message.objects.get(category="enrollment", status="queued")
+    with mock.patch.object(transports.EmailMultiAlternatives, "send", side_effect=OSError("down")):
+        outbox.messages_send(ids=[second.pk])
+    assert Message.objects.get(pk=second.pk).status == "failed"
     assert second_code not in database_text()
 
 
 def test_the_admin_never_shows_an_emails_secret(api, clinician, client):
     code = enroll(api, clinician)["enrollment_code"]
-    email = OutgoingEmail.objects.get(category="enrollment")
+    email = Message.objects.get(category="enrollment")
     admin = User.objects.create_superuser("root@clinic.test", PASSWORD)
     client.force_login(admin)
-    page = client.get(f"/admin/outbox/outgoingemail/{email.pk}/change/")
+    page = client.get(f"/admin/outbox/message/{email.pk}/change/")
     assert page.status_code == 200
     assert code not in page.content.decode()
 
@@ -545,7 +546,7 @@ def test_a_procedure_patch_is_bounded_too(api, clinician, procedure):
 
 def test_the_text_part_of_the_enrollment_email_is_not_html_escaped(api, clinician):
     enroll(api, clinician, first_name="Mary-Kate O'Brien <Jr>")
-    email = OutgoingEmail.objects.get(category="enrollment")
+    email = Message.objects.get(category="enrollment")
     assert "Mary-Kate O'Brien <Jr>" in email.body_text
     assert "&#x27;" not in email.body_text and "&lt;" not in email.body_text
     assert "O&#x27;Brien &lt;Jr&gt;" in email.body_html  # HTML is still escaped

@@ -34,7 +34,7 @@ def test_worker_log_lines_carry_the_request_id_that_queued_the_task(
         traced = [r for r in records if r.get("request_id") == "trace-enrol-0001"]
         time.sleep(0.2)
     assert traced, celery_worker.log.read_text()[-3000:]
-    assert any("outgoing_emails_send_task" in r["message"] for r in traced)  # a batch task
+    assert any("messages_send_task" in r["message"] for r in traced)  # a batch task
     # Beat's own ticks belong to no request.
     assert all(r["request_id"] in ("-", "trace-enrol-0001") for r in records if "request_id" in r)
     assert "Tia" not in celery_worker.log.read_text()
