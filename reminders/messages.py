@@ -1,25 +1,37 @@
-"""What a reminder says: the patient's email (and its context, shared with caregivers'
-copies), rendered in the patient's language."""
+"""What a reminder says, as outbox messages built (not saved) for the dispatcher: the patient's
+email and SMS in the patient's language, and caregivers' email copies (caregivers/copies.py).
+
+Every sign-in link is the outbox's secret: the stored bodies hold a placeholder, the token is
+put in at send time and forgotten once sent.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 from django.utils.translation import gettext
 
-from outbox import emails
+from outbox.models import Message
+from outbox.services import message_build
 
 from . import plan
 from .models import Reminder, ReminderOptOut
 from .optouts import unsubscribe_url
+from .planning import REF_TYPE
+
+# The patient's own messages decide the reminder's state; caregivers' copies never do.
+CATEGORY = "reminder"
+EMAIL_TEMPLATE = "reminders/email/reminder"
+SMS_TEMPLATE = "reminders/sms/reminder"
 
 
-def reminder_context(*, reminder: Reminder, signin: bool = True) -> dict:
-    """What a reminder email says, in the language active (reminder_message: the patient's).
-    `signin=False`: without the patient's sign-in link (a caregiver's copy gets its own)."""
-    from patientapp.services import signin_link_issue, signin_link_url
+def signin_url_prefix() -> str:
+    return f"{settings.SITE_URL}/app/l/"
 
+
+def reminder_context(*, reminder: Reminder) -> dict:
+    """What a reminder email says, in the language active; no sign-in link (each message gets
+    its own as the outbox's secret, behind `signin_url_prefix`)."""
     patient = reminder.patient
     item = plan.ITEMS[reminder.kind]
     due_day = reminder.due_at.astimezone(patient.tz).date()
@@ -29,8 +41,7 @@ def reminder_context(*, reminder: Reminder, signin: bool = True) -> dict:
         "title": gettext(item.title),
         "text": plan.text_for(reminder.kind, until=until, due=due_day),
         "kind_label": gettext(plan.Kind(reminder.kind).label),
-        # "Check in now": a single-use sign-in link to the patient app (patientapp/).
-        "signin_url": signin_link_url(signin_link_issue(patient=patient)) if signin else "",
+        "signin_url_prefix": signin_url_prefix(),
         "due_day": plan.format_day(due_day),
         "lifting_restriction_until": plan.format_day(until),
         # Other reminders repeat the restriction while it holds; its own two name it already.
@@ -41,21 +52,93 @@ def reminder_context(*, reminder: Reminder, signin: bool = True) -> dict:
     }
 
 
-def reminder_message(*, reminder: Reminder) -> EmailMultiAlternatives:
+def reminder_email(*, reminder: Reminder, token: str) -> Message:
+    """The patient's reminder email (RFC 8058 one-click unsubscribe headers), not saved."""
     with translation.override(reminder.patient.language):
         context = reminder_context(reminder=reminder)
-        subject, text, html = emails.render("reminders/email/reminder", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[reminder.patient.user.email],
-        headers={
-            # RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" here.
-            "List-Unsubscribe": f"<{context['unsubscribe_kind_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "X-Reminder-Id": str(reminder.pk),
-        },
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+        return message_build(
+            channel=Message.Channel.EMAIL,
+            to=reminder.patient.user.email,
+            template=EMAIL_TEMPLATE,
+            context=context,
+            category=CATEGORY,
+            secret=token,
+            headers={
+                # RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" here.
+                "List-Unsubscribe": f"<{context['unsubscribe_kind_url']}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "X-Reminder-Id": str(reminder.pk),
+            },
+            ref_type=REF_TYPE,
+            ref_id=reminder.pk,
+        )
+
+
+def reminder_sms(*, reminder: Reminder, token: str) -> Message:
+    """The patient's reminder SMS: only that today's reminder is ready, and the sign-in link
+    (no clinical detail in any text message), in the patient's language; not saved."""
+    with translation.override(reminder.patient.language):
+        return message_build(
+            channel=Message.Channel.SMS,
+            to=reminder.patient.phone,
+            template=SMS_TEMPLATE,
+            context={"signin_url_prefix": signin_url_prefix()},
+            category=CATEGORY,
+            secret=token,
+            ref_type=REF_TYPE,
+            ref_id=reminder.pk,
+        )
+
+
+def channels_for(reminder: Reminder, *, blocked: set[str]) -> list[str]:
+    """The channels the patient's own reminder goes by: their choice, SMS only with a phone,
+    their consent, and the number not STOPped (`blocked`, outbox.sms_blocked_numbers)."""
+    patient = reminder.patient
+    choice = patient.reminder_channel
+    channels = []
+    if choice in ("email", "both"):
+        channels.append(Message.Channel.EMAIL)
+    can_text = patient.phone and patient.sms_consent_at and patient.phone not in blocked
+    if choice in ("sms", "both") and can_text:
+        channels.append(Message.Channel.SMS)
+    return channels
+
+
+def reminders_messages(
+    *, reminders: list[Reminder], blocked: set[str], copy_links: dict
+) -> tuple[list[Message], list[Reminder]]:
+    """Every message of these reminders (the patient's by their channels, and the copies of the
+    caregivers who want one), with their sign-in links issued in one statement.
+
+    Returns (messages, reminders left with no channel: an SMS-only patient whose number texted
+    STOP). `copy_links`: patient id -> care links (caregivers.selectors.reminder_copy_links).
+    """
+    from caregivers.copies import reminder_copy_build, reminder_copy_recipients
+    from patientapp.services import signin_links_issue  # patientapp imports reminders
+
+    wanted, plans, silent = [], [], []
+    for reminder in reminders:
+        channels = channels_for(reminder, blocked=blocked)
+        if not channels:
+            silent.append(reminder)
+            continue
+        links = reminder_copy_recipients(
+            reminder=reminder, links=copy_links.get(reminder.patient_id, [])
+        )
+        plans.append((reminder, channels, links))
+        wanted += [(reminder.patient, None)] * len(channels)
+        wanted += [(reminder.patient, link.caregiver) for link in links]
+    tokens = iter(signin_links_issue(wanted=wanted))
+    builders = {Message.Channel.EMAIL: reminder_email, Message.Channel.SMS: reminder_sms}
+    messages = []
+    for reminder, channels, links in plans:
+        messages += [builders[c](reminder=reminder, token=next(tokens)) for c in channels]
+        if links:
+            context = reminder_context(reminder=reminder)
+            messages += [
+                reminder_copy_build(
+                    reminder=reminder, context=context, link=link, token=next(tokens)
+                )
+                for link in links
+            ]
+    return messages, silent

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from outbox.services import messages_cancel
 from recovery.models import Patient, Procedure
 from recovery.selectors import latest_procedure
 
@@ -18,6 +19,7 @@ from .models import Reminder
 
 Status = Reminder.Status
 
+REF_TYPE = "reminder"  # the outbox's ref_type of a reminder's messages (reminders/messages.py)
 REASON_LATE_WHEN_PLANNED = "More than a day in the past when the plan was made: not sent."
 REASON_SUPERSEDED = "A newer procedure replaced this plan."
 REASON_REPLANNED = "No longer in the plan after a change to the procedure or the patient."
@@ -43,7 +45,6 @@ PLAN_COLUMNS = (
     "due_at",
     "status",
     "reason",
-    "attempts",
     "created_at",
     "updated_at",
 )
@@ -72,7 +73,7 @@ def plans_create(*, procedures: Iterable[Procedure]) -> int:
 
 
 def _insert_rows(rows: list[tuple], *, now: datetime) -> None:
-    """Insert (patient, procedure, kind, offset, due, status, reason) rows, attempts 0."""
+    """Insert (patient, procedure, kind, offset, due, status, reason) rows."""
     table = connection.ops.quote_name(Reminder._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in PLAN_COLUMNS)
     with connection.cursor() as cursor:
@@ -80,7 +81,7 @@ def _insert_rows(rows: list[tuple], *, now: datetime) -> None:
             # COPY's text format; our own values carry no tabs, newlines or backslashes.
             stamp = now.isoformat()
             lines = [
-                f"{p}\t{pr}\t{k}\t{o}\t{d.isoformat()}\t{s}\t{r}\t0\t{stamp}\t{stamp}\n"
+                f"{p}\t{pr}\t{k}\t{o}\t{d.isoformat()}\t{s}\t{r}\t{stamp}\t{stamp}\n"
                 for p, pr, k, o, d, s, r in rows
             ]
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
@@ -95,7 +96,7 @@ def _insert_rows(rows: list[tuple], *, now: datetime) -> None:
             marks = ", ".join(["%s"] * len(PLAN_COLUMNS))
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-                [(p, pr, k, o, naive(d), s, r, 0, stamp, stamp) for p, pr, k, o, d, s, r in rows],
+                [(p, pr, k, o, naive(d), s, r, stamp, stamp) for p, pr, k, o, d, s, r in rows],
             )
 
 
@@ -103,8 +104,9 @@ def _plan_apply(*, procedure: Procedure, now: datetime) -> None:
     """Bring the unsent reminders of the patient's current procedure in line with the plan.
 
     Sent, skipped and failed rows are history and stay as they are. Scheduled and cancelled
-    rows follow the plan again (a cancelled one comes back when its item does); rows a send
-    task holds right now are left to finish.
+    rows follow the plan again (a cancelled one comes back when its item does); the queued
+    messages of a row that changes are cancelled (one already with its transport goes out, and
+    the reminder then says `sent`, reminders/delivery.py).
     """
     planned = {(r.kind, r.offset_days): r for r in plan.plan_for(plan.PlanInput.of(procedure))}
     existing = {
@@ -130,25 +132,23 @@ def _plan_apply(*, procedure: Procedure, now: datetime) -> None:
                     reason=reason,
                 )
             )
-        elif (
-            row.status in (Status.SCHEDULED, Status.CANCELLED)
-            and row.sending_at is None
-            and (row.due_at != item.due_at or row.status != status)
+        elif row.status in (Status.SCHEDULED, Status.CANCELLED) and (
+            row.due_at != item.due_at or row.status != status
         ):
             row.due_at, row.status, row.reason = item.due_at, status, reason
-            # A task already handed this row finds it unclaimed and does nothing.
-            row.claimed_at = row.next_attempt_at = None
-            row.attempts = 0
             to_update.append(row)
     for key, row in existing.items():
-        if key not in planned and row.status == Status.SCHEDULED and row.sending_at is None:
-            row.status, row.reason, row.claimed_at = Status.CANCELLED, REASON_REPLANNED, None
+        if key not in planned and row.status == Status.SCHEDULED:
+            row.status, row.reason = Status.CANCELLED, REASON_REPLANNED
             to_update.append(row)
+    queued = [row.pk for row in to_update if row.claimed_at is not None]
     Reminder.objects.bulk_create(to_create)
-    fields = ["due_at", "status", "reason", "claimed_at", "next_attempt_at", "attempts"]
     for row in to_update:
-        row.updated_at = now
-    Reminder.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=500)
+        # Not queued any more: the dispatcher queues it again when (and if) it is due.
+        row.claimed_at, row.updated_at = None, now
+    fields = ["due_at", "status", "reason", "claimed_at", "updated_at"]
+    Reminder.objects.bulk_update(to_update, fields, batch_size=500)
+    _messages_cancel(queued, reason=REASON_REPLANNED)
 
 
 @transaction.atomic
@@ -170,26 +170,34 @@ def plan_sync(*, patient: Patient) -> None:
         reminders_cancel_for_discharge(patient=patient, reason=patient.discharge_reason)
         return
     current = latest_procedure(patient)
-    older = Reminder.objects.filter(patient=patient, status=Status.SCHEDULED, sending_at=None)
+    older = Reminder.objects.filter(patient=patient, status=Status.SCHEDULED)
     if current is not None:
         older = older.exclude(procedure=current)
-    older.update(status=Status.CANCELLED, reason=REASON_SUPERSEDED, claimed_at=None, updated_at=now)
+    _cancel(older, reason=REASON_SUPERSEDED, now=now)
     if current is not None:
         current.patient = patient
         _plan_apply(procedure=current, now=now)
 
 
 def reminders_cancel_for_discharge(*, patient: Patient, reason: str) -> int:
-    """Cancel every unsent reminder of the patient, saying why. Rows a send task holds right
-    now (sending_at set) are already at the SMTP server and finish; a task handed a row that
-    is cancelled here finds it no longer scheduled and sends nothing. Returns rows cancelled."""
-    unsent = Reminder.objects.filter(patient=patient, status=Status.SCHEDULED, sending_at=None)
-    return unsent.update(
-        status=Status.CANCELLED,
-        reason=REASON_DISCHARGED.format(reason=reason),
-        claimed_at=None,
-        updated_at=timezone.now(),
-    )
+    """Cancel every unsent reminder of the patient, saying why, and their queued messages
+    (caregivers' copies too). A message already with its transport goes out, and its reminder
+    then says `sent` (reminders/delivery.py). Returns reminders cancelled."""
+    unsent = Reminder.objects.filter(patient=patient, status=Status.SCHEDULED)
+    return _cancel(unsent, reason=REASON_DISCHARGED.format(reason=reason), now=timezone.now())
+
+
+def _cancel(rows, *, reason: str, now: datetime) -> int:
+    queued = list(rows.filter(claimed_at__isnull=False).values_list("pk", flat=True))
+    cancelled = rows.update(status=Status.CANCELLED, reason=reason, claimed_at=None, updated_at=now)
+    _messages_cancel(queued, reason=reason)
+    return cancelled
+
+
+def _messages_cancel(reminder_ids: list[int], *, reason: str) -> None:
+    """The outbox's queued messages of these reminders are not sent after all."""
+    if reminder_ids:
+        messages_cancel(reason=reason, ref_type=REF_TYPE, ref_ids=reminder_ids)
 
 
 def plan_build(*, procedure: Procedure) -> None:
