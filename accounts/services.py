@@ -49,3 +49,13 @@ def account_password_set(*, user: User, password: str, validate: bool = True) ->
     user.save(update_fields=["password"])
     account_sign_out_everywhere(user=user)
     return user
+
+
+def clinician_alert_sms_set(*, user: User, phone: str, alert_sms: bool) -> bool:
+    """Store a clinician's mobile (already E.164) and whether urgent and emergency alerts also
+    come to it by SMS. Returns whether anything changed."""
+    if (user.phone, user.alert_sms) == (phone, alert_sms):
+        return False
+    user.phone, user.alert_sms = phone, alert_sms
+    user.save(update_fields=["phone", "alert_sms"])
+    return True

@@ -4,7 +4,7 @@ from django.urls import path, reverse_lazy
 from accounts import views as accounts_views
 from bonehealth.dashboard import dashboard_patterns
 
-from . import patient_views, team_views, views
+from . import account_views, patient_views, team_views, views
 from .forms import ClinicianLoginForm
 
 app_name = "dashboard"
@@ -57,6 +57,7 @@ urlpatterns = [
     ),
     path("login/code/", accounts_views.login_otp, name="login-otp"),
     path("account/sign-in-codes/", accounts_views.mfa_setup, name="mfa"),
+    path("account/alerts/", account_views.account_alerts, name="account-alerts"),
     path(
         "logout/",
         auth_views.LogoutView.as_view(next_page=reverse_lazy("dashboard:login")),

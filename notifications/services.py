@@ -4,7 +4,8 @@ nobody acknowledges it, and the daily digest of warnings (PROTOCOL.md section 4)
 Every email is an outbox row written in the transaction that decided to send it, next to a row
 here that makes it happen once; the broker only carries wake-ups after commit, and the outbox
 sweeper re-wakes anything a lost message left behind. Emails carry the patient's initials, the
-severity and a dashboard link, nothing clinical.
+severity and a dashboard link, nothing clinical. A clinician who chose it also gets each
+urgent or emergency alert and re-send by SMS (alert_sms.py), queued in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from outbox.models import Message
-from outbox.services import email_queue, message_build, messages_wake_on_commit
+from outbox.services import email_queue, message_build, messages_queue, messages_wake_on_commit
 from recovery.choices import AlertStatus, Severity
 from recovery.models import Alert, CareTeam, Patient
 from recovery.rules import notification_settings_for
 
+from .alert_sms import alert_texts
 from .models import AlertNotification, WarningDigest
 
 logger = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ def alerts_notify(*, alerts: list[Alert]) -> list[Message]:
         return []
     now = timezone.now()
     queued: list[Message] = []
+    texts: list[Message] = []
     rows: list[AlertNotification] = []
     for alert in new:
         patient = alert.patient
@@ -92,11 +95,13 @@ def alerts_notify(*, alerts: list[Alert]) -> list[Message]:
         clinicians = team_clinicians(team)
         if not clinicians:
             logger.error("alert %s: team %s has no active clinician to email", alert.pk, team.pk)
+        context = _alert_context(alert=alert, patient=patient, round_=0)
+        texts += alert_texts(alert=alert, clinicians=clinicians, context=context)
         for clinician in clinicians:
             email = email_queue(
                 to=clinician.email,
                 template=ALERT_TEMPLATE,
-                context=_alert_context(alert=alert, patient=patient, round_=0),
+                context=context,
                 category=f"alert-{alert.severity}",
                 urgent=True,
                 wake=False,  # one wake-up for all of them below
@@ -113,6 +118,7 @@ def alerts_notify(*, alerts: list[Alert]) -> list[Message]:
         alert.save(update_fields=["notified_at", "escalations_sent", "next_escalation_at"])
     AlertNotification.objects.bulk_create(rows)
     messages_wake_on_commit([email.pk for email in queued])
+    messages_queue(texts)
     return queued
 
 
@@ -153,17 +159,20 @@ def escalations_send(*, now: datetime | None = None, batch: int = 500) -> int:
         members = clinicians_by_team({alert.patient.team_id for alert in due})
 
         queued: list[Message] = []
+        texts: list[Message] = []
         pending: list[tuple[Alert, User, int]] = []
         for alert in due:
             team = alert.patient.team
             team_settings = notification_settings_for(team.rule_settings)
             round_ = alert.escalations_sent + 1
+            context = _alert_context(alert=alert, patient=alert.patient, round_=round_)
+            texts += alert_texts(alert=alert, clinicians=members[team.pk], context=context)
             for clinician in members[team.pk]:
                 queued.append(
                     _email_row(
                         to=clinician.email,
                         template=ALERT_TEMPLATE,
-                        context=_alert_context(alert=alert, patient=alert.patient, round_=round_),
+                        context=context,
                         category=f"alert-{alert.severity}",
                         urgent=True,
                     )
@@ -178,14 +187,15 @@ def escalations_send(*, now: datetime | None = None, batch: int = 500) -> int:
                 interval = repeat_interval(alert.severity, team_settings)
                 following = alert.next_escalation_at + interval
                 alert.next_escalation_at = following if following > now else now + interval
-        Message.objects.bulk_create(queued)
+        # One insert for the emails and the texts; the notification rows are the emails'.
+        Message.objects.bulk_create(queued + texts)
         AlertNotification.objects.bulk_create(
             AlertNotification(alert=alert, clinician=clinician, round=round_, email=email)
             for (alert, clinician, round_), email in zip(pending, queued, strict=True)
         )
         Alert.objects.bulk_update(due, ["escalations_sent", "next_escalation_at"])
-        messages_wake_on_commit([email.pk for email in queued])
-    logger.info("escalation: %s alerts, %s emails", len(due), len(queued))
+        messages_wake_on_commit([message.pk for message in queued + texts])
+    logger.info("escalation: %s alerts, %s emails, %s texts", len(due), len(queued), len(texts))
     return len(queued)
 
 

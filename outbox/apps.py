@@ -9,4 +9,4 @@ class OutboxConfig(AppConfig):
         from .checks import site_url_is_https, sms_is_configured
 
         checks.register(site_url_is_https, checks.Tags.security, deploy=True)
-        checks.register(sms_is_configured)
+        checks.register(sms_is_configured, deploy=True)

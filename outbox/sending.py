@@ -95,12 +95,18 @@ def _send_group(channel: str, messages: list[Message]) -> int:
 
 
 def _mark_sent(message: Message, provider_id: str) -> None:
+    """One UPDATE, alone, the moment the transport accepted the message; with its settled hook
+    in the same transaction when something refers to it."""
     now = timezone.now()
+    sent = Message.objects.filter(pk=message.pk, status=Status.SENDING)
+    fields = dict(
+        status=Status.SENT, sent_at=now, last_error="", secret="", provider_id=provider_id
+    )
+    if not message.ref_type:
+        sent.update(**fields)
+        return
     with transaction.atomic():
-        marked = Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
-            status=Status.SENT, sent_at=now, last_error="", secret="", provider_id=provider_id
-        )
-        if marked and message.ref_type:
+        if sent.update(**fields):
             message.status, message.sent_at, message.secret = Status.SENT, now, ""
             message.provider_id = provider_id
             messages_settled.send(sender=message.ref_type, messages=[message])

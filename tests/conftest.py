@@ -101,6 +101,29 @@ def smtp_server():
 
 
 @pytest.fixture
+def sms_provider():
+    """The fake SMS provider (tests/support/sms_provider.py) on a free loopback port."""
+    from tests.support.sms_provider import SmsProvider
+
+    provider = SmsProvider().start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sms_settings(settings, sms_provider):
+    """This process's SMS transport pointed at the fake provider; returns the provider."""
+    from tests.support import sms_provider as fake
+
+    settings.SMS_API_BASE_URL = sms_provider.base_url
+    settings.SMS_ACCOUNT_SID = fake.ACCOUNT_SID
+    settings.SMS_AUTH_TOKEN = fake.AUTH_TOKEN
+    settings.SMS_FROM = fake.SENDER
+    settings.SMS_TIMEOUT_SECONDS = 5
+    return sms_provider
+
+
+@pytest.fixture
 def celery_worker(transactional_db, smtp_server):
     """A real Celery worker with beat, on the test database, Redis and the SMTP server."""
     import os

@@ -4,6 +4,8 @@ from datetime import timedelta
 from unittest.mock import patch
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from outbox import sending, services
@@ -25,9 +27,14 @@ def smtp_settings(settings, smtp_server):
 
 
 def queued(n: int, **fields) -> list[Message]:
+    sms = fields.get("channel") == "sms"
     return [
         Message.objects.create(
-            to=f"p{i}@patient.test", subject=f"s{i}", body_text="t", category="test", **fields
+            to=f"+1202555{i:04d}" if sms else f"p{i}@patient.test",
+            subject="" if sms else f"s{i}",
+            body_text="t",
+            category="test",
+            **fields,
         )
         for i in range(n)
     ]
@@ -81,3 +88,22 @@ def test_wake_hands_ids_to_the_broker_in_batches():
     with patch.object(messages_send_task, "delay") as delay:
         services.messages_wake(range(120))
     assert [len(call.args[0]) for call in delay.call_args_list] == [50, 50, 20]
+
+
+def sends_queries(ids: list[int]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        sending.messages_send(ids=ids)
+    return len(queries)
+
+
+@pytest.mark.parametrize("channel", ["email", "sms"])
+def test_a_batch_costs_a_fixed_few_queries_plus_one_mark_per_message(channel, request):
+    """Claim, read (and for SMS the STOP list) once per batch; then one UPDATE per message, the
+    moment its transport accepted it (the at-least-once window stays one message wide)."""
+    request.getfixturevalue("smtp_settings" if channel == "email" else "sms_settings")
+    small = [r.pk for r in queued(3, channel=channel)]
+    large = [r.pk for r in queued(9, channel=channel)]
+    fixed = 3 if channel == "sms" else 2
+    assert sends_queries(small) == fixed + 3
+    assert sends_queries(large) == fixed + 9
+    assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}

@@ -14,7 +14,7 @@ def run(args: list[str], **env_vars: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key not in {"SITE_URL"}
+        if not key.startswith(("DJANGO_", "SMS_")) and key not in {"SITE_URL"}
     }
     env.update(env_vars)
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
@@ -30,6 +30,10 @@ def production_env() -> dict:
         "DJANGO_ALLOWED_HOSTS": "tracker.example.org",
         # A deployment's emailed links are https: the deploy check warns otherwise.
         "SITE_URL": "https://tracker.example.org",
+        # SMS (issue 16): without a provider account the deploy check warns (outbox.W002).
+        "SMS_ACCOUNT_SID": "AC0123456789",
+        "SMS_AUTH_TOKEN": "a-token",
+        "SMS_FROM": "+12025550100",
     }
 
 
@@ -83,6 +87,14 @@ def test_deploy_check_warns_about_a_plain_http_site_url():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
     assert result.returncode != 0
     assert "outbox.W001" in result.stdout + result.stderr
+
+
+def test_deploy_check_warns_when_sms_is_not_configured():
+    env = {**production_env(), "SMS_ACCOUNT_SID": ""}
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode != 0
+    assert "outbox.W002" in result.stdout + result.stderr
+    assert "SMS_ACCOUNT_SID" in result.stdout + result.stderr
 
 
 def test_site_url_follows_the_port_when_unset():
