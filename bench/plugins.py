@@ -159,7 +159,7 @@ class ReminderDispatch:
             rows.exclude(kind="checkin").order_by("due_at").values_list("pk", flat=True)[:count]
         )
         fresh = {"status": "scheduled", "due_at": now - timedelta(minutes=1), "reason": ""}
-        for name in ("claimed_at", "sending_at", "next_attempt_at", "sent_at"):
+        for name in ("claimed_at", "sent_at"):
             if any(f.name == name for f in self.model._meta.fields):
                 fresh[name] = None
         rows.filter(pk__in=chosen).update(**fresh)

@@ -362,14 +362,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "DischargeReasonEnum": "recovery.choices.DischargeReason",
     }
 )
-# Reminders (reminders/): how often beat wakes the dispatcher, how long a handed-out reminder
-# may stay unfinished before it is handed out again (longer than CELERY_TASK_TIME_LIMIT, so a
-# live send is never doubled), SMTP retries, and how late a reminder may still go out.
+# Reminders (reminders/): how often beat wakes the dispatcher, reminders per batch, and how
+# late a reminder may still go out (delivery, leases and retries are the outbox's, OUTBOX_*).
 REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
 REMINDER_DISPATCH_BATCH = env.int("REMINDER_DISPATCH_BATCH", default=200)
-REMINDER_LEASE_SECONDS = env.float("REMINDER_LEASE_SECONDS", default=300.0)
-REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
-REMINDER_RETRY_BASE_SECONDS = env.float("REMINDER_RETRY_BASE_SECONDS", default=60.0)
 REMINDER_LATE_LIMIT_HOURS = env.float("REMINDER_LATE_LIMIT_HOURS", default=24.0)
 CELERY_BEAT_SCHEDULE["reminders-dispatch"] = {
     "task": "reminders.tasks.reminders_dispatch_task",
