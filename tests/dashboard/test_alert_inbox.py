@@ -158,9 +158,9 @@ def test_the_inbox_runs_a_constant_number_of_queries(
         make_alert(patient, rule="no_relief", severity="warning")
     client = browser_client(clinician)
     # 1 session, 2 user, 3 paginator count, 4 the alerts with their patients and
-    # acknowledging clinicians, 5 the audit INSERT (one for the whole page), 6-10 pipeline
-    # banner (outbox heartbeat, oldest urgent email, failed emails, reminder heartbeat,
-    # failed reminders).
-    with django_assert_num_queries(10):
+    # acknowledging clinicians, 5 the audit INSERT (one for the whole page), 6-8 pipeline
+    # banner from the one outbox (both heartbeats, oldest urgent message by channel, failed
+    # messages by channel and category).
+    with django_assert_num_queries(8):
         response = client.get("/dashboard/alerts/")
     assert len(alert_ids(response)) == 2 * count

@@ -353,11 +353,11 @@ def test_the_enrol_and_procedure_pages_run_a_constant_number_of_queries(
     PatientFactory.create_batch(count, team=team)
     ProcedureFactory(patient=patient)
     client = browser_client(clinician)
-    # 1 session, 2 user, 3 the clinician's teams (one team: no choice), 4-8 pipeline banner.
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 the clinician's teams (one team: no choice), 4-6 pipeline banner.
+    with django_assert_num_queries(6):
         assert client.get("/dashboard/patients/new/").status_code == 200
-    # 1 session, 2 user, 3 the patient with team and user, 4-8 pipeline banner.
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 the patient with team and user, 4-6 pipeline banner.
+    with django_assert_num_queries(6):
         assert client.get(f"/dashboard/patients/{patient.pk}/procedures/new/").status_code == 200
 
 

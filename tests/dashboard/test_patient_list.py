@@ -158,10 +158,10 @@ def test_the_list_page_runs_a_constant_number_of_queries(
 ):
     _populate(team, count)
     client = browser_client(clinician)
-    # 1 session, 2 user; 3-7 pipeline banner (outbox heartbeat, oldest urgent email, failed
-    # emails, reminder heartbeat, failed reminders); 8 the summary (one statement);
-    # 9 paginator count; 10 the page of rows with every annotation; 11 the audit INSERT (one
-    # for the whole page).
-    with django_assert_num_queries(11):
+    # 1 session, 2 user; 3-5 pipeline banner from the one outbox (both heartbeats, oldest
+    # urgent message by channel, failed messages by channel and category); 6 the summary (one
+    # statement); 7 paginator count; 8 the page of rows with every annotation; 9 the audit
+    # INSERT (one for the whole page).
+    with django_assert_num_queries(9):
         response = client.get("/dashboard/")
     assert len(listed_ids(response)) == count

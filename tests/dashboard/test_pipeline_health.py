@@ -140,3 +140,35 @@ def test_the_patient_page_flags_failed_reminders_with_the_reason(
     assert '<details id="reminder-plan" open>' in plan
     assert 'class="status status-failed"' in plan
     assert "SMTP said no" in plan
+
+
+def test_health_reports_waits_and_failures_by_channel(browser_client, client, ticking, clinician):
+    clinician.phone = "+12025550143"
+    clinician.save()
+    Message.objects.create(
+        channel="sms",
+        to=clinician.phone,
+        body_text="x",
+        category="alert-urgent",
+        urgent=True,
+        status="failed",
+        last_error="SMS undelivered by the provider (error code 30003)",
+    )
+    waiting = Message.objects.create(
+        channel="sms", to="+12025550199", body_text="x", category="alert-urgent", urgent=True
+    )
+    Message.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    failed_email(clinician.email)
+
+    pipeline = client.get("/health/").json()["pipeline"]
+
+    assert pipeline["failed_by_channel"] == {"email": 1, "sms": 1}
+    assert (pipeline["failed_emails"], pipeline["failed_sms"]) == (1, 1)
+    assert pipeline["failed_notifications"] == 2
+    by_channel = pipeline["oldest_undelivered_urgent_by_channel"]
+    assert by_channel["email"] is None and 110 <= by_channel["sms"] <= 130
+    assert pipeline["oldest_undelivered_urgent_seconds"] == by_channel["sms"]
+    banner = browser_client(clinician).get("/dashboard/alerts/").content.decode()
+    assert "1 alert or digest email, 1 alert text message, 0 patient reminders" in banner
+    assert "alert-urgent text message to your team" in banner
+    assert "error code 30003" in banner

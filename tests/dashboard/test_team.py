@@ -336,8 +336,8 @@ def test_the_team_page_runs_a_constant_number_of_queries(
     client = browser_client(admin)
     # 1 session, 2 user, 3 the membership with its team, 4 members with their users,
     # 5 open invitations with who sent them, 6 settings versions with who made them,
-    # 7-11 pipeline banner.
-    with django_assert_num_queries(11):
+    # 7-9 pipeline banner.
+    with django_assert_num_queries(9):
         response = client.get(f"/dashboard/team/{team.pk}/")
     assert response.status_code == 200
     assert response.content.decode().count('class="member"') == count + 1
