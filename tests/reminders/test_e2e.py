@@ -103,10 +103,10 @@ def test_smtp_down_then_up_ends_with_each_reminder_sent_once(start_worker, smtp_
     messages = Message.objects.filter(ref_type="reminder", ref_id__in=due)
 
     def failed_once() -> bool:
-        rows = list(messages)
+        rows = list(messages.all())  # a fresh query each time (a QuerySet caches)
         return len(rows) == 3 and all(m.attempts >= 1 and m.last_error for m in rows)
 
-    assert wait_until(failed_once), list(messages.values())
+    assert wait_until(failed_once), list(messages.values("status", "attempts", "last_error"))
     assert set(Reminder.objects.filter(pk__in=due).values_list("status", flat=True)) == {
         "scheduled"
     }
