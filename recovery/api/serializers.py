@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 from rest_framework import serializers
@@ -21,7 +20,6 @@ from recovery.choices import (
     Symptom,
 )
 from recovery.models import Alert, Language, Patient, Procedure, validate_timezone
-from recovery.sms_settings import patient_phone_normalise
 
 from .fields import (
     AwareDateTimeField,
@@ -31,6 +29,7 @@ from .fields import (
     StrictFloatField,
     StrictIntegerField,
 )
+from .sms_serializers import PhoneField
 
 
 class TimezoneField(StrictCharField):
@@ -41,20 +40,6 @@ class TimezoneField(StrictCharField):
         except Exception:
             raise serializers.ValidationError(f"'{value}' is not an IANA time zone name.") from None
         return value
-
-
-class PhoneField(StrictCharField):
-    """A patient's phone: stored in E.164 (recovery/phones.py); blank for none."""
-
-    def __init__(self, **kwargs):
-        super().__init__(max_length=32, allow_blank=True, **kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        try:
-            return patient_phone_normalise(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
 
 
 class StrictEmailField(serializers.EmailField):
@@ -542,14 +527,6 @@ class MeSerializer(serializers.Serializer):
     reminder_channel = serializers.ChoiceField(
         choices=ReminderChannel.choices, required=False, help_text="Patients only."
     )
-
-
-class MeSmsSerializer(serializers.Serializer):
-    """PATCH /api/v1/me/ (patients): their phone, their yes to texts, how reminders come."""
-
-    phone = PhoneField(required=False)
-    sms_consent = StrictBooleanField(required=False)
-    reminder_channel = serializers.ChoiceField(choices=ReminderChannel.choices, required=False)
 
 
 class ActivateSerializer(serializers.Serializer):

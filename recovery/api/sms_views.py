@@ -7,7 +7,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from recovery import sms_settings
 
-from . import serializers as s
+from . import sms_serializers as s
 
 
 def me_sms_fields(patient) -> dict:

@@ -26,6 +26,7 @@ from tracker.throttling import PostThrottle, ScopedThrottle
 from . import serializers as s
 from . import sms_views
 from .filters import AlertFilter
+from .sms_serializers import MeSmsSerializer
 
 # --- Accounts ------------------------------------------------------------------------------
 
@@ -59,7 +60,7 @@ class MeView(APIView):
             body.update(caregiver_me(user))
         return Response(body)
 
-    @extend_schema(request=s.MeSmsSerializer, responses=s.MeSerializer)
+    @extend_schema(request=MeSmsSerializer, responses=s.MeSerializer)
     def patch(self, request):
         sms_views.me_sms_update(request)
         return self.get(request)
