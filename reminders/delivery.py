@@ -11,6 +11,7 @@ message was already with the transport becomes `sent`: the patient did get it.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.dispatch import receiver
 from django.utils import timezone
@@ -43,6 +44,21 @@ def reminders_settled(sender, messages, **kwargs) -> None:
         _settle_unsent(unsent, now=now)
 
 
+# A queued reminder whose messages were all cancelled without being sent (an inbound STOP
+# cancels a queued SMS at once, outside any send) gets no settled hook: the dispatcher looks
+# at reminders queued longer than this and settles those whose messages are all over.
+STALE_AFTER = timedelta(minutes=5)
+
+
+def reminders_settle_stale(*, now, batch: int) -> None:
+    """Settle the oldest queued reminders none of whose patient messages can still go out, in
+    two queries and a write per outcome found."""
+    queued = Reminder.objects.filter(status=Status.SCHEDULED, claimed_at__lt=now - STALE_AFTER)
+    ids = set(queued.order_by("claimed_at").values_list("pk", flat=True)[:batch])
+    if ids:
+        _settle_unsent(ids, now=now)
+
+
 def _settle_unsent(reminder_ids: set[int], *, now) -> None:
     """The reminders all of whose patient messages are over, none sent: failed or skipped."""
     rows = Message.objects.filter(
@@ -55,7 +71,7 @@ def _settle_unsent(reminder_ids: set[int], *, now) -> None:
     for ref_id, states in by_reminder.items():
         statuses = {status for _, status, _ in states}
         if statuses & {MessageStatus.SENT, MessageStatus.QUEUED, MessageStatus.SENDING}:
-            continue  # sent already, or another message may still go out
+            continue  # sent already (the hook marked it), or a message may still go out
         reason = "; ".join(f"{channel}: {error}" for channel, _, error in states if error)
         if MessageStatus.FAILED in statuses:
             failed[ref_id] = f"Not delivered ({reason})"[:500]

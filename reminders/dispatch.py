@@ -24,6 +24,7 @@ from outbox.services import messages_queue, sms_blocked_numbers
 from recovery.models import CheckIn
 
 from . import plan
+from .delivery import reminders_settle_stale
 from .messages import reminders_messages
 from .models import Reminder, ReminderOptOut
 from .planning import REASON_DISCHARGED, late_limit
@@ -41,6 +42,7 @@ REASON_TEXTS_STOPPED = "Reminders by SMS only, and the patient's number texted S
 def reminders_dispatch(*, batch: int | None = None, max_batches: int = 50) -> int:
     """Queue the messages of every due reminder, batch by batch. Returns reminders queued."""
     batch = batch or settings.REMINDER_DISPATCH_BATCH
+    reminders_settle_stale(now=timezone.now(), batch=batch)
     total = 0
     for _ in range(max_batches):
         queued, seen = _dispatch_batch(batch=batch)

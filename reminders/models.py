@@ -74,6 +74,13 @@ class Reminder(models.Model):
                 condition=Q(status="scheduled", claimed_at__isnull=True),
                 name="reminder_due_idx",
             ),
+            # Queued reminders, oldest first: the dispatcher settles those whose messages were
+            # all cancelled outside a send (reminders/delivery.py).
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status="scheduled", claimed_at__isnull=False),
+                name="reminder_queued_idx",
+            ),
             # The plan and the clinician's list: one patient's reminders in time order.
             models.Index(fields=["patient", "due_at"], name="reminder_patient_due_idx"),
         ]

@@ -151,3 +151,23 @@ def test_an_sms_cancelled_at_send_time_by_stop_skips_an_sms_only_reminder(
     settle(sms, "cancelled", "the number texted STOP: no SMS is sent to it")
     reminder = Reminder.objects.get(pk=sms.ref_id)
     assert reminder.status == "skipped" and "texted STOP" in reminder.reason
+
+
+def test_a_queued_sms_cancelled_by_an_inbound_stop_is_settled_by_the_dispatcher(
+    procedure, ny_patient, django_capture_on_commit_callbacks
+):
+    """STOP cancels the queued SMS at once, outside any send (no settled hook): the dispatcher
+    finds the reminder queued with nothing left to go out and records it skipped."""
+    from outbox.delivery import sms_keyword_received
+
+    choose(ny_patient, "sms")
+    sms = queued_channels(procedure, django_capture_on_commit_callbacks)["sms"]
+    assert sms_keyword_received(number=PHONE, body="STOP") == "stop"
+    assert Message.objects.get(pk=sms.pk).status == "cancelled"
+    with time_machine.travel(DAY_1 + dt.timedelta(minutes=2), tick=False):
+        dispatch(django_capture_on_commit_callbacks)
+    assert Reminder.objects.get(pk=sms.ref_id).status == "scheduled"  # not stale yet
+    with time_machine.travel(DAY_1 + dt.timedelta(minutes=7), tick=False):
+        dispatch(django_capture_on_commit_callbacks)
+    reminder = Reminder.objects.get(pk=sms.ref_id)
+    assert reminder.status == "skipped" and "texted STOP" in reminder.reason
