@@ -367,12 +367,11 @@ def main() -> None:
         tiny = User.objects.get(email=TINY_CLINICIAN)
         clinician_token = str(AccessToken.for_user(clinician))
         # 400 patients spread over every team post the check-ins.
-        patient_users = list(
-            User.objects.filter(role="patient").order_by("id").values_list("pk", flat=True)
-        )[::25][:400]
+        # Whole users: a token carries a hash of the password (CHECK_REVOKE_TOKEN).
+        patient_users = list(User.objects.filter(role="patient").order_by("id"))[::25][:400]
         tokens_file = OUT / "patient-tokens.txt"
         tokens_file.write_text(
-            "\n".join(str(AccessToken.for_user(User(pk=pk))) for pk in patient_users) + "\n"
+            "\n".join(str(AccessToken.for_user(user)) for user in patient_users) + "\n"
         )
         svc = f"http://127.0.0.1:{SERVICE_PORT}"
         flr = f"http://127.0.0.1:{FLOOR_PORT}"
