@@ -44,8 +44,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PATIENT)
     # A clinician's mobile in E.164 (validated where it is edited: dashboard/account_views.py),
     # and whether they also want urgent and emergency alerts by SMS (notifications/).
-    phone = models.CharField(max_length=20, blank=True, default="")
-    alert_sms = models.BooleanField(default=False)
+    # Defaults in the database too: code (or a migration test) that predates them still inserts.
+    phone = models.CharField(max_length=20, blank=True, default="", db_default="")
+    alert_sms = models.BooleanField(default=False, db_default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
