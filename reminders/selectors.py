@@ -1,6 +1,7 @@
 """Reads of the recovery plan, scoped to what the caller may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from recovery.models import Patient, Procedure
@@ -11,6 +12,18 @@ from .models import CalendarFeed, Reminder
 
 def reminders_for(user: User) -> QuerySet[Reminder]:
     return Reminder.objects.filter(patient__in=patients_for(user))
+
+
+def with_attempts(reminders: QuerySet[Reminder]) -> QuerySet[Reminder]:
+    """Each reminder with `attempts`: the most tries any of the patient's own messages of it
+    took in the outbox (0 before it was queued), in the same query."""
+    from outbox.models import Message
+
+    from .messages import CATEGORY, REF_TYPE
+
+    tries = Message.objects.filter(ref_type=REF_TYPE, ref_id=OuterRef("pk"), category=CATEGORY)
+    tries = tries.order_by().values("ref_id").annotate(most=Max("attempts")).values("most")
+    return reminders.annotate(attempts=Coalesce(Subquery(tries), 0))
 
 
 def plan_get(patient: Patient) -> tuple[Procedure | None, list[Reminder]]:

@@ -67,7 +67,7 @@ class PatientRemindersView(generics.ListAPIView):
                     {"status": [f"Choose one of: {', '.join(Reminder.Status.values)}."]}
                 )
             reminders = reminders.filter(status=status)
-        return reminders
+        return selectors.with_attempts(reminders)
 
     @extend_schema(parameters=[OpenApiParameter("status", str, enum=list(Reminder.Status.values))])
     def get(self, request, *args, **kwargs):
