@@ -69,13 +69,13 @@ class Planner:
         model = _reminder_model()
         if model is None:
             return None
-        services = importlib.import_module("reminders.services")
+        services = importlib.import_module("reminders.planning")
         # A batch builder first (what 10,000 procedures need), then the per-procedure one.
         for name in ("plans_create", "plans_build", "plan_build_many"):
             batch = getattr(services, name, None)
             if batch is not None:
                 return cls(
-                    f"reminders.services.{name}",
+                    f"reminders.planning.{name}",
                     lambda procedures, batch=batch: batch(procedures=procedures),
                     model,
                 )
@@ -87,7 +87,7 @@ class Planner:
             for procedure in procedures:
                 single(procedure=procedure)
 
-        return cls("reminders.services.plan_build (one call per procedure)", each, model)
+        return cls("reminders.planning.plan_build (one call per procedure)", each, model)
 
     def describe(self) -> str:
         return self.name
@@ -113,7 +113,8 @@ class Planner:
 
 
 class ReminderDispatch:
-    """n reminders made due now, the dispatcher task sent to the worker, timed to the sink."""
+    """n reminders made due now, the dispatcher task sent to the worker, timed to the sink:
+    the dispatcher queues their outbox messages, the outbox's send tasks deliver them."""
 
     def __init__(self, task, model):
         self.task = task
@@ -132,15 +133,18 @@ class ReminderDispatch:
 
     def sample(self) -> tuple[str, str, str, dict]:
         """One real reminder email (subject, text, HTML, headers): the floor sends its like."""
-        services = importlib.import_module("reminders.services")
+        messages = importlib.import_module("reminders.messages")
+        placeholder = importlib.import_module("outbox.models").SECRET_PLACEHOLDER
         reminder = (
             self.model.objects.exclude(kind="checkin")
             .select_related("patient__user", "procedure")
             .first()
         )
-        message = services.reminder_message(reminder=reminder)
-        html = next(content for content, mimetype in message.alternatives if "html" in mimetype)
-        return message.subject, message.body, html, dict(message.extra_headers)
+        # Built, not saved; the sign-in token stands where the outbox puts the real one.
+        message = messages.reminder_email(reminder=reminder, token="x" * 43)
+        text = message.body_text.replace(placeholder, message.secret)
+        html = message.body_html.replace(placeholder, message.secret)
+        return message.subject, text, html, dict(message.headers)
 
     def prepare(self, count: int) -> None:
         now = timezone.now()
@@ -155,7 +159,7 @@ class ReminderDispatch:
             rows.exclude(kind="checkin").order_by("due_at").values_list("pk", flat=True)[:count]
         )
         fresh = {"status": "scheduled", "due_at": now - timedelta(minutes=1), "reason": ""}
-        for name in ("claimed_at", "sending_at", "next_attempt_at", "sent_at"):
+        for name in ("claimed_at", "sent_at"):
             if any(f.name == name for f in self.model._meta.fields):
                 fresh[name] = None
         rows.filter(pk__in=chosen).update(**fresh)

@@ -1,10 +1,9 @@
 """Copies of a patient's reminder emails for the caregivers the patient chose.
 
-A copy is an outbox email (outbox/), written in the same transaction that marks the
-patient's reminder `sent`: a copy exists exactly when the patient's own message was accepted,
-and from then on the outbox's retries and sweeper deliver it. The reminder's own state and
-guarantees are untouched: it is `sent` once the patient's message was accepted, whatever
-happens to the copies.
+A copy is an outbox email (outbox/), queued by the reminders dispatcher with the patient's own
+messages, about the same reminder (ref_type "reminder"); cancelling the reminder cancels its
+queued copies too. The reminder's state is decided by the patient's messages only: it is
+`sent` once one of them was accepted, whatever happens to the copies.
 """
 
 from __future__ import annotations
@@ -13,10 +12,8 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Q
 
-from outbox.services import email_queue
-from patientapp.services import signin_link_issue
-from recovery.choices import PatientStatus
-from recovery.models import Patient
+from outbox.models import Message
+from outbox.services import message_build
 from reminders.models import Reminder, ReminderOptOut
 
 from .models import CareLink
@@ -67,45 +64,45 @@ def _wants(link: CareLink, kind: str) -> bool:
     return not stopped & {kind, ReminderOptOut.ALL}
 
 
-def reminder_copies_queue(*, reminder: Reminder, context: dict, links: list[CareLink]) -> int:
-    """Queue one copy per caregiver who wants it; `context` is the patient's reminder's.
-    Returns how many were queued. Call inside the transaction that marks the reminder sent."""
-    # Follow-up has ended (recovery/lifecycle.py): no copy of a reminder that was already at
-    # the SMTP server when the patient was discharged. Read now, not from the batch's rows.
-    if Patient.objects.filter(pk=reminder.patient_id, status=PatientStatus.DISCHARGED).exists():
-        return 0
-    # The patient's own sign-in link signs in the patient: never in a copy (nor in a stored
-    # body); the caregiver's own goes in as the outbox's `secret=`.
-    copy_context = {key: value for key, value in context.items() if key != "signin_url"}
-    queued = 0
-    for link in links:
-        if link.status != CareLink.Status.ACTIVE or not link.receives_reminders:
-            continue
-        if not _wants(link, reminder.kind):
-            continue
-        kind_url = unsubscribe_url(link_id=link.pk, kind=reminder.kind)
-        # The copy's own "Check in now" link signs in the caregiver (acting for the patient),
-        # never the patient. Its token is the outbox's secret: the stored bodies hold a
-        # placeholder, filled in at send time and forgotten once sent.
-        token = signin_link_issue(patient=reminder.patient, user=link.caregiver)
-        email_queue(
-            to=link.caregiver.email,
-            template="caregivers/email/reminder-copy",
-            context={
-                **copy_context,
-                "caregiver_name": link.caregiver.get_full_name() or link.name,
-                "signin_url_prefix": f"{settings.SITE_URL}/app/l/",
-                "unsubscribe_kind_url": kind_url,
-                "unsubscribe_all_url": unsubscribe_url(link_id=link.pk, kind=ReminderOptOut.ALL),
-            },
-            category="reminder-copy",
-            secret=token,
-            headers={
-                "List-Unsubscribe": f"<{kind_url}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "X-Reminder-Id": str(reminder.pk),
-                LINK_HEADER: str(link.pk),
-            },
-        )
-        queued += 1
-    return queued
+def reminder_copy_recipients(*, reminder: Reminder, links: list[CareLink]) -> list[CareLink]:
+    """The care links (caregivers.selectors.reminder_copy_links) that get a copy of this
+    reminder: active, asked for copies, and not opted out of its kind."""
+    return [
+        link
+        for link in links
+        if link.status == CareLink.Status.ACTIVE
+        and link.receives_reminders
+        and _wants(link, reminder.kind)
+    ]
+
+
+def reminder_copy_build(
+    *, reminder: Reminder, context: dict, link: CareLink, token: str
+) -> Message:
+    """One caregiver's copy (not saved: the reminders dispatcher queues it with the patient's
+    messages). `context` is the patient's reminder's; `token` signs in the caregiver (acting
+    for the patient), never the patient: it is the outbox's secret, so the stored bodies hold
+    a placeholder, filled in at send time and forgotten once sent."""
+    kind_url = unsubscribe_url(link_id=link.pk, kind=reminder.kind)
+    return message_build(
+        channel=Message.Channel.EMAIL,
+        to=link.caregiver.email,
+        template="caregivers/email/reminder-copy",
+        context={
+            **context,
+            "caregiver_name": link.caregiver.get_full_name() or link.name,
+            "signin_url_prefix": f"{settings.SITE_URL}/app/l/",
+            "unsubscribe_kind_url": kind_url,
+            "unsubscribe_all_url": unsubscribe_url(link_id=link.pk, kind=ReminderOptOut.ALL),
+        },
+        category="reminder-copy",
+        secret=token,
+        headers={
+            "List-Unsubscribe": f"<{kind_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "X-Reminder-Id": str(reminder.pk),
+            LINK_HEADER: str(link.pk),
+        },
+        ref_type="reminder",
+        ref_id=reminder.pk,
+    )

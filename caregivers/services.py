@@ -13,7 +13,7 @@ from accounts.models import User
 from lib.exceptions import DomainError
 from outbox.services import email_queue, messages_cancel
 from recovery.models import Patient
-from reminders.services import calendar_feed_rotate
+from reminders.calendar_feeds import calendar_feed_rotate
 
 from . import tokens
 from .copies import LINK_HEADER

@@ -55,14 +55,29 @@ def signin_link_issue(
     return token
 
 
+def signin_links_issue(
+    *, wanted: list[tuple[Patient, object]], purpose: str = SignInLink.Purpose.CHECKIN
+) -> list[str]:
+    """signin_link_issue for many (patient, user or None) at once, in one INSERT: a dispatcher
+    queueing a batch of reminders. Returns the tokens in the order asked."""
+    now = timezone.now()
+    tokens = [secrets.token_urlsafe(32) for _ in wanted]
+    SignInLink.objects.bulk_create(
+        SignInLink(
+            patient=patient,
+            user=user,
+            purpose=purpose,
+            token_digest=signin_digest(token),
+            created_at=now,
+            expires_at=signin_link_expiry(patient=patient, now=now),
+        )
+        for (patient, user), token in zip(wanted, tokens, strict=True)
+    )
+    return tokens
+
+
 def signin_link_url(token: str) -> str:
     return f"{settings.SITE_URL}/app/l/{token}/"
-
-
-def signin_url_issue(*, patient: Patient) -> str:
-    """A new check-in link for the patient, as a URL: the "Check in now" of a reminder
-    (reminders/ reaches it through the REMINDER_SIGNIN_URL setting)."""
-    return signin_link_url(signin_link_issue(patient=patient))
 
 
 def _usable(token: str, purpose: str, now: datetime):

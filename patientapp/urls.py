@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import sms_views
 from .views import caregiver, checkin, offline, pages, settings, signin
 
 app_name = "app"
@@ -17,6 +18,10 @@ urlpatterns = [
     path("history/", pages.history, name="history"),
     path("plan/", pages.plan, name="plan"),
     path("settings/", settings.settings_view, name="settings"),
+    path("settings/texts/", sms_views.texts, name="texts"),
+    path("settings/texts/phone/", sms_views.texts_phone, name="texts-phone"),
+    path("settings/texts/consent/", sms_views.texts_consent, name="texts-consent"),
+    path("settings/texts/channel/", sms_views.texts_channel, name="texts-channel"),
     path("access-log/", pages.access_log, name="access-log"),
     path("offline/", offline.offline, name="offline"),
     path("sw.js", offline.service_worker, name="service-worker"),

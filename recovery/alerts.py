@@ -13,7 +13,7 @@ from django.utils import timezone
 from . import rules
 from .choices import UNRESOLVED, PatientStatus
 from .locks import summary_lock
-from .models import Alert, CareTeam, CheckIn, Patient, PatientSummary, Procedure
+from .models import Alert, CareTeam, CheckIn, Patient, Procedure
 from .signals import alerts_raised
 
 

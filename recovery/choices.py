@@ -78,3 +78,11 @@ class BoneMedicine(models.TextChoices):
     MISSED_SOME = "missed_some"
     STOPPED = "stopped"
     NOT_PRESCRIBED = "not_prescribed"
+
+
+class ReminderChannel(models.TextChoices):
+    """How a patient gets their reminders; SMS needs a phone and the patient's consent."""
+
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message (SMS)"
+    BOTH = "both", "Email and text message"

@@ -19,6 +19,7 @@ from .choices import (
     DischargeReason,
     PatientStatus,
     ProcedureType,
+    ReminderChannel,
     Severity,
 )
 
@@ -185,12 +186,28 @@ class Patient(models.Model):
         max_length=20, choices=DischargeReason.choices, blank=True, default=""
     )
     discharge_note = models.TextField(blank=True, default="", max_length=2000)
+    # Reminders by SMS (recovery/sms_settings.py): an E.164 number, the time the patient said
+    # yes to texts (null: no consent), and the channel; SMS needs both of the first two.
+    phone = models.CharField(max_length=20, blank=True, default="")
+    sms_consent_at = models.DateTimeField(null=True, blank=True)
+    reminder_channel = models.CharField(
+        max_length=5, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=Q(reminder_hour__gte=0) & Q(reminder_hour__lte=23),
                 name="patient_reminder_hour_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_channel="email")
+                | (
+                    Q(reminder_channel__in=["sms", "both"])
+                    & ~Q(phone="")
+                    & Q(sms_consent_at__isnull=False)
+                ),
+                name="patient_sms_needs_phone_and_consent",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PatientStatus.values), name="patient_status_valid"

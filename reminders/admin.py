@@ -5,11 +5,11 @@ from .models import Reminder, ReminderOptOut
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["id", "patient", "kind", "offset_days", "due_at", "status", "attempts"]
+    list_display = ["id", "patient", "kind", "offset_days", "due_at", "status"]
     list_filter = ["status", "kind"]
     search_fields = ["patient__last_name", "reason"]
     raw_id_fields = ["patient", "procedure"]
-    readonly_fields = ["claimed_at", "sending_at", "sent_at", "attempts", "created_at"]
+    readonly_fields = ["claimed_at", "sent_at", "created_at"]
 
 
 @admin.register(ReminderOptOut)

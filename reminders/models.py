@@ -10,9 +10,9 @@ from .plan import ITEMS, Kind
 class Reminder(models.Model):
     """One item of a patient's recovery plan, and the truth about its delivery.
 
-    The row is the unit of work: the dispatcher hands its id to a send task, and the send
-    task claims it before talking to SMTP. `status` only ever says `sent` once the SMTP server
-    accepted the message.
+    The dispatcher turns a due row into outbox messages (the patient's email and/or SMS, the
+    caregivers' copies) that point back at it; `status` only ever says `sent` once the
+    transport (the SMTP server, the SMS provider) accepted one of the patient's own.
     """
 
     class Status(models.TextChoices):
@@ -43,13 +43,9 @@ class Reminder(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     # Why it was skipped, cancelled or failed (or why the last attempt failed), for the team.
     reason = models.CharField(max_length=500, blank=True, default="")
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # After a failed attempt: not before this time (backoff). Null: as soon as it is due.
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    # Lease 1: the dispatcher handed the id to a send task at this time.
+    # The dispatcher queued its messages in the outbox at this time (null: not yet queued).
+    # The reminder stays `scheduled` until they settle (reminders/delivery.py).
     claimed_at = models.DateTimeField(null=True, blank=True)
-    # Lease 2: a send task took it and may be talking to SMTP since this time.
-    sending_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -71,12 +67,19 @@ class Reminder(models.Model):
             ),
         ]
         indexes = [
-            # The dispatcher's question, asked every minute: which scheduled rows are due?
-            # Only scheduled rows are ever due, so the index stays as small as the backlog.
+            # The dispatcher's question, asked every minute: which scheduled rows not yet
+            # queued are due? The index stays as small as the backlog.
             models.Index(
                 fields=["due_at"],
-                condition=Q(status="scheduled"),
+                condition=Q(status="scheduled", claimed_at__isnull=True),
                 name="reminder_due_idx",
+            ),
+            # Queued reminders, oldest first: the dispatcher settles those whose messages were
+            # all cancelled outside a send (reminders/delivery.py).
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status="scheduled", claimed_at__isnull=False),
+                name="reminder_queued_idx",
             ),
             # The plan and the clinician's list: one patient's reminders in time order.
             models.Index(fields=["patient", "due_at"], name="reminder_patient_due_idx"),
@@ -91,7 +94,7 @@ class Reminder(models.Model):
 
 
 class ReminderOptOut(models.Model):
-    """A patient asked for no more reminder emails of one kind, or of any kind ("all").
+    """A patient asked for no more reminders of one kind, or of any kind ("all").
 
     Only reminder emails read this table: alerts to the care team never do.
     """

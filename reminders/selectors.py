@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from recovery.models import Patient, Procedure
@@ -9,6 +11,18 @@ from recovery.selectors import latest_procedure
 
 from .models import CalendarFeed, Reminder
 from .plan import Kind
+
+
+def with_attempts(reminders: QuerySet[Reminder]) -> QuerySet[Reminder]:
+    """Each reminder with `attempts`: the most tries any of the patient's own messages of it
+    took in the outbox (0 before it was queued), in the same query."""
+    from outbox.models import Message
+
+    from .messages import CATEGORY, REF_TYPE
+
+    tries = Message.objects.filter(ref_type=REF_TYPE, ref_id=OuterRef("pk"), category=CATEGORY)
+    tries = tries.order_by().values("ref_id").annotate(most=Max("attempts")).values("most")
+    return reminders.annotate(attempts=Coalesce(Subquery(tries), 0))
 
 
 def plan_get(patient: Patient) -> tuple[Procedure | None, list[Reminder]]:
@@ -32,7 +46,7 @@ def medication_reminder_due(*, patient_id: int, since: datetime | None) -> bool:
 
 def calendar_patient_get(token: str) -> Patient | None:
     """The patient whose current calendar secret this is; an old or unknown one is None."""
-    from .services import calendar_digest
+    from .calendar_feeds import calendar_digest
 
     feed = (
         CalendarFeed.objects.select_related("patient")

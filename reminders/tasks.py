@@ -2,20 +2,10 @@ from celery import shared_task
 
 from outbox.services import heartbeat_record
 
-from . import services
+from . import dispatch
 
 
 @shared_task(ignore_result=True)
 def reminders_dispatch_task() -> None:
     heartbeat_record(name="reminders-dispatch")
-    services.reminders_dispatch()
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def reminder_send_task(reminder_id: int) -> None:
-    services.reminder_send(reminder_id=reminder_id)
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def reminders_send_task(reminder_ids: list[int]) -> None:
-    services.reminders_send(reminder_ids=reminder_ids)
+    dispatch.reminders_dispatch()

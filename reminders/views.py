@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import calendar, plan, selectors, services
+from . import calendar, optouts, plan, selectors
 from .models import ReminderOptOut
 
 
@@ -58,8 +58,8 @@ def unsubscribe_view(*, parse, invalid, opt_out, template: str, extra=None):
 
 
 unsubscribe = unsubscribe_view(
-    parse=services.unsubscribe_parse,
-    invalid=services.BadUnsubscribeLink,
-    opt_out=lambda patient, kind: services.reminder_opt_out(patient=patient, kind=kind),
+    parse=optouts.unsubscribe_parse,
+    invalid=optouts.BadUnsubscribeLink,
+    opt_out=lambda patient, kind: optouts.reminder_opt_out(patient=patient, kind=kind),
     template="reminders/pages/unsubscribe.html",
 )

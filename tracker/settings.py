@@ -362,14 +362,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "DischargeReasonEnum": "recovery.choices.DischargeReason",
     }
 )
-# Reminders (reminders/): how often beat wakes the dispatcher, how long a handed-out reminder
-# may stay unfinished before it is handed out again (longer than CELERY_TASK_TIME_LIMIT, so a
-# live send is never doubled), SMTP retries, and how late a reminder may still go out.
+# Reminders (reminders/): how often beat wakes the dispatcher, reminders per batch, and how
+# late a reminder may still go out (delivery, leases and retries are the outbox's, OUTBOX_*).
 REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
 REMINDER_DISPATCH_BATCH = env.int("REMINDER_DISPATCH_BATCH", default=200)
-REMINDER_LEASE_SECONDS = env.float("REMINDER_LEASE_SECONDS", default=300.0)
-REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
-REMINDER_RETRY_BASE_SECONDS = env.float("REMINDER_RETRY_BASE_SECONDS", default=60.0)
 REMINDER_LATE_LIMIT_HOURS = env.float("REMINDER_LATE_LIMIT_HOURS", default=24.0)
 CELERY_BEAT_SCHEDULE["reminders-dispatch"] = {
     "task": "reminders.tasks.reminders_dispatch_task",
@@ -457,12 +453,13 @@ NO_STORE_PATH_PREFIXES = ("/api/", "/dashboard/", "/app/", "/fhir/", "/admin/")
 # (pyproject.toml's import-linter contracts, run by scripts/test). Unset: the feature is off.
 # /health/'s pipeline figures (lib/health.py).
 HEALTH_PIPELINE_STATUS = "outbox.pipeline.pipeline_status"
-# A reminder's "Check in now" link to the patient app, and the caregivers' copies of a sent
-# reminder: who gets them (one read for a batch) and queueing them in the `sent` mark's
-# transaction (reminders/services.py).
-REMINDER_SIGNIN_URL = "patientapp.services.signin_url_issue"
-REMINDER_COPY_RECIPIENTS = "caregivers.selectors.reminder_copy_links"
-REMINDER_COPIES_QUEUE = "caregivers.copies.reminder_copies_queue"
+# A reminder's "Check in now" links to the patient app (one statement for a dispatch batch),
+# and the caregivers' copies: their care links (one read for a batch), who of them wants this
+# reminder, and building a copy (reminders/dispatch.py, reminders/messages.py).
+REMINDER_SIGNIN_TOKENS = "patientapp.services.signin_links_issue"
+REMINDER_COPY_LINKS = "caregivers.selectors.reminder_copy_links"
+REMINDER_COPY_RECIPIENTS = "caregivers.copies.reminder_copy_recipients"
+REMINDER_COPY_BUILD = "caregivers.copies.reminder_copy_build"
 # The other apps' demo data, after recovery's (manage.py seed_demo), in this order.
 DEMO_SEEDERS = ["caregivers.demo.seed_caregiver", "bonehealth.demo.seed_bone_health"]
 # Whether a bone-medicine reminder fell due since a time: the check-in's bone-medicine question

@@ -23,10 +23,13 @@ from recovery.choices import (
     Cause,
     DischargeReason,
     ProcedureType,
+    ReminderChannel,
     Severity,
     Symptom,
 )
 from recovery.models import Alert, Language, Patient, Procedure, validate_timezone
+
+from .sms_serializers import PhoneField
 
 
 class TimezoneField(StrictCharField):
@@ -93,6 +96,9 @@ class PatientSerializer(serializers.ModelSerializer):
             "discharged_at",
             "discharge_reason",
             "discharge_note",
+            "phone",
+            "sms_consent_at",
+            "reminder_channel",
         ]
 
     def get_days_since_procedure(self, patient) -> int | None:
@@ -143,6 +149,11 @@ class PatientSerializer(serializers.ModelSerializer):
             else fields["discharged_at"].to_representation(patient.discharged_at),
             "discharge_reason": patient.discharge_reason,
             "discharge_note": patient.discharge_note,
+            "phone": patient.phone,
+            "sms_consent_at": None
+            if patient.sms_consent_at is None
+            else fields["sms_consent_at"].to_representation(patient.sms_consent_at),
+            "reminder_channel": patient.reminder_channel,
         }
 
 
@@ -166,6 +177,8 @@ class PatientInputSerializer(serializers.Serializer):
     has_osteoporosis = StrictBooleanField(required=False, default=False)
     team = StrictIntegerField(required=False)
     language = serializers.ChoiceField(choices=Language.choices, required=False, default="en")
+    # The team may record the patient's phone; consent and the channel are the patient's own.
+    phone = PhoneField(required=False)
 
     def validate_email(self, value):
         users = User.objects.filter(email=value)
@@ -195,6 +208,9 @@ class PatientInputSerializer(serializers.Serializer):
                     {"team": ["Required when you belong to more than one care team."]}
                 )
             attrs["team"] = teams[0]
+        patient = self.instance
+        if attrs.get("phone") == "" and patient is not None and patient.reminder_channel != "email":
+            attrs["reminder_channel"] = "email"  # no number, no texts (recovery/sms_settings.py)
         return attrs
 
 
@@ -504,6 +520,12 @@ class MeSerializer(serializers.Serializer):
         required=False,
         help_text="Patients only: an osteoporosis_medication reminder fell due since their "
         "last bone_medicine answer.",
+    )
+    phone = serializers.CharField(required=False, help_text="Patients only: E.164 or blank.")
+    sms_consent = serializers.BooleanField(required=False, help_text="Patients only.")
+    sms_consent_at = serializers.DateTimeField(required=False, allow_null=True)
+    reminder_channel = serializers.ChoiceField(
+        choices=ReminderChannel.choices, required=False, help_text="Patients only."
     )
 
 

@@ -24,7 +24,9 @@ from recovery.permissions import (
 )
 
 from . import serializers as s
+from . import sms_views
 from .filters import AlertFilter
+from .sms_serializers import MeSmsSerializer
 
 # --- Accounts ------------------------------------------------------------------------------
 
@@ -51,11 +53,17 @@ class MeView(APIView):
                 "emergency_number": team.emergency_number,
             }
             body["ask_bone_medicine"] = selectors.ask_bone_medicine(patient)
+            body.update(sms_views.me_sms_fields(patient))
         if user.is_clinician:
             body["teams"] = list(selectors.teams_for(user).values("id", "name"))
         if user.is_caregiver:
             body.update(caregiver_me(user))
         return Response(body)
+
+    @extend_schema(request=MeSmsSerializer, responses=s.MeSerializer)
+    def patch(self, request):
+        sms_views.me_sms_update(request)
+        return self.get(request)
 
 
 def caregiver_me(user) -> dict:

@@ -386,7 +386,7 @@ def install(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recovery", "0008_checkin_bone_medicine"),
+        ("recovery", "0009_patient_sms"),
     ]
 
     operations = [

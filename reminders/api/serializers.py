@@ -18,7 +18,10 @@ class ReminderSerializer(serializers.ModelSerializer):
 
 
 class ClinicianReminderSerializer(ReminderSerializer):
-    """What the care team sees: also which procedure, why it was skipped or failed, tries."""
+    """What the care team sees: also which procedure, why it was skipped or failed, tries (the
+    outbox's, selectors.with_attempts)."""
+
+    attempts = serializers.IntegerField(read_only=True)
 
     class Meta(ReminderSerializer.Meta):
         fields = [

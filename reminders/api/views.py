@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from recovery.api.views import acting_for, patient_id_param, scoped_patient
 from recovery.permissions import IsClinician, IsPatient, IsPatientOrCaregiver
 
-from .. import selectors, services
+from .. import calendar_feeds, selectors
 from ..models import Reminder
 from . import serializers as s
 
@@ -32,11 +32,11 @@ class PlanView(APIView):
         )
         self.patient = patient
         procedure, reminders = selectors.plan_get(patient)
-        feed = services.calendar_feed_get_or_create(patient=patient)
+        feed = calendar_feeds.calendar_feed_get_or_create(patient=patient)
         body = {
             "procedure": procedure,
             "lifting_restriction_until": procedure.lifting_restriction_until if procedure else None,
-            "calendar_url": services.calendar_url(feed=feed),
+            "calendar_url": calendar_feeds.calendar_url(feed=feed),
             "reminders": reminders,
         }
         return Response(s.PlanSerializer(body).data)
@@ -47,8 +47,8 @@ class CalendarUrlView(APIView):
 
     @extend_schema(request=None, responses=s.CalendarUrlSerializer)
     def post(self, request):
-        feed = services.calendar_feed_rotate(patient=request.user.patient)
-        return Response({"calendar_url": services.calendar_url(feed=feed)})
+        feed = calendar_feeds.calendar_feed_rotate(patient=request.user.patient)
+        return Response({"calendar_url": calendar_feeds.calendar_url(feed=feed)})
 
 
 class PatientRemindersView(generics.ListAPIView):
@@ -67,7 +67,7 @@ class PatientRemindersView(generics.ListAPIView):
                     {"status": [f"Choose one of: {', '.join(Reminder.Status.values)}."]}
                 )
             reminders = reminders.filter(status=status)
-        return reminders
+        return selectors.with_attempts(reminders)
 
     @extend_schema(parameters=[OpenApiParameter("status", str, enum=list(Reminder.Status.values))])
     def get(self, request, *args, **kwargs):

@@ -56,7 +56,7 @@ def test_stopped_opens_a_warning_and_a_second_one_adds_to_it(api, patient, proce
 
 
 def test_ask_bone_medicine_follows_the_reminders_and_the_last_answer(api, patient, procedure):
-    from reminders.services import plan_build
+    from reminders.planning import plan_build
 
     plan_build(procedure=procedure)
     client = api(patient.user)

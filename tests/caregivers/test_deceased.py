@@ -8,16 +8,14 @@ import pytest
 import time_machine
 
 from caregivers import services as caregivers
-from caregivers.copies import reminder_copies_queue
+from outbox import sending, transports
 from outbox.models import Message
-from outbox.tasks import messages_send_task
 from recovery import lifecycle
 from recovery.services import procedure_record
-from reminders import services as reminders
 from reminders.models import Reminder
-from reminders.tasks import reminders_dispatch_task, reminders_send_task
 from tests.factories import CaregiverFactory, CareLinkFactory, PatientFactory
 from tests.reminders.conftest import NY, procedure_data
+from tests.reminders.support import dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +39,6 @@ def procedure(rosa):
 def ann(rosa):
     """Rosa's daughter, who gets copies of Rosa's reminders, and helps another patient too."""
     return CaregiverFactory(email="ann@care.test", first_name="Ann", last_name="Diaz")
-
-
-def dispatch(capture) -> list[int]:
-    with patch.object(reminders_send_task, "delay") as wake, capture(execute=True):
-        reminders_dispatch_task()
-    return [pk for call in wake.call_args_list for pk in call.args[0]]
-
-
-def send_batch(ids, capture) -> None:
-    with patch.object(messages_send_task, "delay"), capture(execute=True):
-        reminders.reminders_send(reminder_ids=ids)
 
 
 def status_of(email) -> str:
@@ -82,8 +69,7 @@ def test_deceased_cancels_the_caregivers_invitations_and_copies_about_the_patien
     invitation_email = Message.objects.get(headers__contains={"X-Care-Link": str(invitation.pk)})
     other_invitation = Message.objects.get(headers__contains={"X-Care-Link": str(about_other.pk)})
     with time_machine.travel(DAY_1, tick=False):
-        handed = dispatch(django_capture_on_commit_callbacks)
-        send_batch(handed, django_capture_on_commit_callbacks)
+        dispatch(django_capture_on_commit_callbacks)
     rosa_copies = list(Message.objects.filter(category="reminder-copy", status="queued"))
     assert rosa_copies and {c.to for c in rosa_copies} == {"ann@care.test"}
     # A copy of the other patient's reminder to the same caregiver.
@@ -102,6 +88,12 @@ def test_deceased_cancels_the_caregivers_invitations_and_copies_about_the_patien
 
     assert status_of(invitation_email) == "cancelled"
     assert all(status_of(c) == "cancelled" for c in rosa_copies)
+    # Rosa's own queued reminders, and the reminders themselves, with the reason.
+    own = Message.objects.filter(category="reminder", to="rosa@patient.test")
+    assert own.exists() and set(own.values_list("status", flat=True)) == {"cancelled"}
+    assert set(
+        Reminder.objects.filter(patient=rosa, offset_days=1).values_list("status", "reason")
+    ) == {("cancelled", "The patient was discharged (deceased).")}
     assert Message.objects.get(pk=invitation_email.pk).secret == ""
     # Emails about somebody else, and to the care team, still go.
     assert status_of(other_invitation) == "queued"
@@ -122,33 +114,43 @@ def test_recovered_leaves_the_caregivers_emails_alone(rosa, ann, clinician):
     assert status_of(copy) == "queued"
 
 
-def test_no_copy_is_made_of_a_reminder_in_flight_when_the_patient_is_discharged(
+def test_no_copy_goes_out_of_a_reminder_in_flight_when_the_patient_is_discharged(
     procedure, rosa, ann, clinician, mailoutbox, django_capture_on_commit_callbacks
 ):
     """The race: the patient's reminder is at the SMTP server when the discharge commits. It
     is sent (it was already leaving) and marked so, but no copy goes to the caregiver."""
     CareLinkFactory(patient=rosa, caregiver=ann, receives_reminders=True)
-    real_message = reminders.reminder_message
+    real_send = transports.EmailTransport.send
 
-    def discharged_while_sending(*, reminder):
-        message = real_message(reminder=reminder)
-        if Reminder.objects.filter(patient=rosa, status="sent").count() == 0:
+    def discharged_while_sending(self, message):
+        if not Reminder.objects.filter(patient=rosa, status="cancelled").exists():
             lifecycle.patient_discharge(patient=rosa, by=clinician, reason="deceased")
-        return message
+        return real_send(self, message)
 
     with time_machine.travel(DAY_1, tick=False):
-        handed = dispatch(django_capture_on_commit_callbacks)
-        with patch.object(reminders, "reminder_message", discharged_while_sending):
-            send_batch(handed, django_capture_on_commit_callbacks)
-    assert len(mailoutbox) >= 1  # the message in flight left
-    assert Reminder.objects.filter(patient=rosa, status="sent").exists()
-    assert not Message.objects.filter(category="reminder-copy").exists()
+        dispatch(django_capture_on_commit_callbacks)
+        own = Message.objects.filter(category="reminder", to="rosa@patient.test")
+        first = own.order_by("pk").first()
+        with patch.object(transports.EmailTransport, "send", discharged_while_sending):
+            assert sending.messages_send(ids=[first.pk]) == 1  # the worker held it already
+        copies = Message.objects.filter(category="reminder-copy")
+        assert sending.messages_send(ids=list(copies.values_list("pk", flat=True))) == 0
+    assert [m.to for m in mailoutbox] == [["rosa@patient.test"]]  # the message in flight left
+    assert Reminder.objects.get(pk=first.ref_id).status == "sent"
+    assert copies.exists() and set(copies.values_list("status", flat=True)) == {"cancelled"}
+    assert set(own.exclude(pk=first.pk).values_list("status", flat=True)) == {"cancelled"}
 
 
-def test_a_discharged_patients_reminder_makes_no_copy(procedure, rosa, ann, clinician):
-    link = CareLinkFactory(patient=rosa, caregiver=ann, receives_reminders=True)
-    reminder = Reminder.objects.filter(patient=rosa).first()
+def test_a_discharged_patients_reminder_makes_no_copy(
+    procedure, rosa, ann, clinician, django_capture_on_commit_callbacks
+):
+    CareLinkFactory(patient=rosa, caregiver=ann, receives_reminders=True)
     lifecycle.patient_discharge(patient=rosa, by=clinician, reason="transferred")
-    rosa.refresh_from_db()
-    assert reminder_copies_queue(reminder=reminder, context={}, links=[link]) == 0
-    assert not Message.objects.filter(category="reminder-copy").exists()
+    # Even a reminder put back by hand: the dispatcher skips it, and makes no copy.
+    Reminder.objects.filter(patient=rosa, offset_days=1).update(status="scheduled", reason="")
+    with time_machine.travel(DAY_1, tick=False):
+        assert dispatch(django_capture_on_commit_callbacks) == []
+    assert not Message.objects.filter(category__in=["reminder", "reminder-copy"]).exists()
+    assert set(
+        Reminder.objects.filter(patient=rosa, offset_days=1).values_list("status", flat=True)
+    ) == {"skipped"}

@@ -1,5 +1,6 @@
-"""Copies of the patient's reminders for caregivers the patient chose: written with the
-`sent` mark (outbox rows), stopped by revocation, and unsubscribed by the caregiver alone."""
+"""Copies of the patient's reminders for caregivers the patient chose: outbox rows queued by
+the dispatcher with the patient's own messages, stopped by revocation, and unsubscribed by the
+caregiver alone."""
 
 import datetime as dt
 import smtplib
@@ -9,14 +10,13 @@ import pytest
 import time_machine
 
 from caregivers.models import CaregiverReminderOptOut
+from outbox import sending
 from outbox.models import Message
-from outbox.tasks import messages_send_task
 from recovery.services import procedure_record
-from reminders import services
 from reminders.models import Reminder, ReminderOptOut
-from reminders.tasks import reminders_dispatch_task, reminders_send_task
 from tests.factories import CaregiverFactory, CareLinkFactory, PatientFactory
 from tests.reminders.conftest import NY, procedure_data
+from tests.reminders.support import dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -43,17 +43,15 @@ def ann(ny_patient):
     return user
 
 
-def dispatch(capture) -> list[int]:
-    with patch.object(reminders_send_task, "delay") as wake, capture(execute=True):
-        reminders_dispatch_task()
-    return [pk for call in wake.call_args_list for pk in call.args[0]]
+def send_batch(ids, capture=None) -> int:
+    """What the worker does with the ids the dispatcher woke."""
+    return sending.messages_send(ids=ids)
 
 
-def send_batch(ids, capture) -> list[int]:
-    """Send a dispatched batch; return the outbox ids woken after commit."""
-    with patch.object(messages_send_task, "delay") as wake, capture(execute=True):
-        services.reminders_send(reminder_ids=ids)
-    return [pk for call in wake.call_args_list for pk in call.args[0]]
+def reminder_ids(ids) -> list[int]:
+    return list(
+        Message.objects.filter(pk__in=ids, category="reminder").values_list("ref_id", flat=True)
+    )
 
 
 def copies():
@@ -67,12 +65,14 @@ def test_a_sent_reminder_queues_one_copy_per_caregiver_who_asked(
     quiet = CaregiverFactory(email="quiet@care.test")
     CareLinkFactory(patient=ny_patient, caregiver=quiet, receives_reminders=False)
     with time_machine.travel(DAY_1, tick=False):
-        handed = dispatch(django_capture_on_commit_callbacks)
-        woken = send_batch(handed, django_capture_on_commit_callbacks)
-    assert len(mailoutbox) == 3  # the patient's own three reminders of day 1
-    assert Reminder.objects.filter(pk__in=handed, status="sent").count() == 3
+        woken = dispatch(django_capture_on_commit_callbacks)
+        send_batch(woken)
+    # The patient's own three reminders of day 1, and Ann's three copies, woken together.
+    assert sorted(m.to[0] for m in mailoutbox) == ["ann@care.test"] * 3 + ["rosa@patient.test"] * 3
+    assert Reminder.objects.filter(pk__in=reminder_ids(woken), status="sent").count() == 3
     assert [c.to for c in copies()] == ["ann@care.test"] * 3
-    assert woken == list(copies().values_list("pk", flat=True))
+    assert set(copies().values_list("pk", flat=True)) < set(woken)
+    assert set(copies().values_list("ref_type", "status")) == {("reminder", "sent")}
     copy = copies().first()
     assert copy.subject.startswith("For Rosa: ")
     assert "Hello Ann Diaz" in copy.body_text
@@ -89,7 +89,7 @@ def test_a_copys_signin_link_is_bound_to_the_caregiver(
     from patientapp.models import SignInLink
 
     with time_machine.travel(DAY_1, tick=False):
-        send_batch(dispatch(django_capture_on_commit_callbacks), django_capture_on_commit_callbacks)
+        send_batch(dispatch(django_capture_on_commit_callbacks))
     copy = copies().first()
     assert "/app/l/" in copy.body_text and "/app/l/" in copy.body_html
     # The patient's three links, and one per copy bound to Ann: hers signs in Ann.
@@ -99,27 +99,27 @@ def test_a_copys_signin_link_is_bound_to_the_caregiver(
     assert SignInLink.objects.filter(user=None).count() == 3
 
 
-def test_the_single_send_path_queues_the_copy_too(
+def test_a_copy_points_at_its_reminder_and_never_decides_its_state(
     procedure, ann, django_capture_on_commit_callbacks
 ):
+    """Before the one outbox a copy was written when the patient's message was accepted; now
+    the dispatcher queues it with the patient's message, and only the patient's message
+    decides whether the reminder is sent."""
     reminder = procedure.reminders.get(kind="checkin", offset_days=1)
     with time_machine.travel(DAY_1, tick=False):
         dispatch(django_capture_on_commit_callbacks)
-        assert services.reminder_send(reminder_id=reminder.pk) == "sent"
-    assert [c.to for c in copies()] == ["ann@care.test"]
-
-
-def test_no_copy_when_the_patients_message_was_not_accepted(
-    procedure, ann, django_capture_on_commit_callbacks
-):
-    reminder = procedure.reminders.get(kind="checkin", offset_days=1)
+    copy = copies().get(ref_id=reminder.pk)
+    own = Message.objects.get(ref_type="reminder", ref_id=reminder.pk, category="reminder")
+    assert copy.headers["X-Reminder-Id"] == str(reminder.pk)
+    with time_machine.travel(DAY_1, tick=False):
+        assert send_batch([copy.pk]) == 1
+    assert Reminder.objects.get(pk=reminder.pk).status == "scheduled"  # a copy does not count
     with (
         time_machine.travel(DAY_1, tick=False),
         patch("django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPException),
     ):
-        dispatch(django_capture_on_commit_callbacks)
-        assert services.reminder_send(reminder_id=reminder.pk) == "retry"
-    assert not copies().exists()
+        assert send_batch([own.pk]) == 0
+    assert Reminder.objects.get(pk=reminder.pk).status == "scheduled"  # retried by the outbox
 
 
 def test_no_copy_when_the_patient_opted_out_and_the_reminder_is_skipped(
@@ -127,7 +127,7 @@ def test_no_copy_when_the_patient_opted_out_and_the_reminder_is_skipped(
 ):
     ReminderOptOut.objects.create(patient=ny_patient, kind="all")
     with time_machine.travel(DAY_1, tick=False):
-        send_batch(dispatch(django_capture_on_commit_callbacks), django_capture_on_commit_callbacks)
+        send_batch(dispatch(django_capture_on_commit_callbacks))
     assert not copies().exists()
 
 
@@ -137,7 +137,7 @@ def test_revoking_stops_the_copies(
     link = ny_patient.care_links.get()
     assert api(ny_patient.user).delete(f"/api/v1/me/caregivers/{link.pk}/").status_code == 204
     with time_machine.travel(DAY_1, tick=False):
-        send_batch(dispatch(django_capture_on_commit_callbacks), django_capture_on_commit_callbacks)
+        send_batch(dispatch(django_capture_on_commit_callbacks))
     assert Reminder.objects.filter(status="sent").count() == 3
     assert not copies().exists()
 
@@ -147,9 +147,8 @@ def test_a_caregivers_unsubscribe_link_stops_only_their_copies(
 ):
     reminder = procedure.reminders.get(kind="checkin", offset_days=1)
     with time_machine.travel(DAY_1, tick=False):
-        dispatch(django_capture_on_commit_callbacks)
-        services.reminder_send(reminder_id=reminder.pk)
-    copy = copies().get()
+        send_batch(dispatch(django_capture_on_commit_callbacks))
+    copy = copies().get(ref_id=reminder.pk)
     url = copy.headers["List-Unsubscribe"].strip("<>").removeprefix("http://127.0.0.1:8000")
     url = url[url.index("/unsubscribe/") :]
     page = client.get(url)
@@ -164,14 +163,15 @@ def test_a_caregivers_unsubscribe_link_stops_only_their_copies(
     ]
     assert not ReminderOptOut.objects.exists()  # the patient's reminders go on
 
+    day_1_copies = copies().count()
     with time_machine.travel(DAY_1 + dt.timedelta(days=1), tick=False):
-        handed = dispatch(django_capture_on_commit_callbacks)
-        send_batch(handed, django_capture_on_commit_callbacks)
-    day_2 = Reminder.objects.filter(pk__in=handed)
-    assert day_2.filter(status="sent").count() == len(handed) > 0
+        woken = dispatch(django_capture_on_commit_callbacks)
+        send_batch(woken)
+    day_2 = Reminder.objects.filter(pk__in=reminder_ids(woken))
+    assert day_2.filter(status="sent").count() == day_2.count() > 0
     # Day 2's copies: every kind but the one Ann stopped.
     assert "checkin" in set(day_2.values_list("kind", flat=True))
-    assert copies().count() == 1 + len(handed) - 1
+    assert copies().count() == day_1_copies + day_2.count() - 1
 
 
 def test_a_tampered_caregiver_unsubscribe_link_is_a_404(client):
@@ -183,10 +183,8 @@ def test_a_tampered_caregiver_unsubscribe_link_is_a_404(client):
 def test_revoking_cancels_the_links_unsent_emails_only(
     api, procedure, ann, ny_patient, django_capture_on_commit_callbacks
 ):
-    reminder = procedure.reminders.get(kind="checkin", offset_days=1)
     with time_machine.travel(DAY_1, tick=False):
         dispatch(django_capture_on_commit_callbacks)
-        services.reminder_send(reminder_id=reminder.pk)
     kept = api(ny_patient.user).post(
         "/api/v1/me/caregivers/",
         {"email": "kept@care.test", "name": "Kim Kept", "relationship": "son"},
@@ -203,6 +201,7 @@ def test_revoking_cancels_the_links_unsent_emails_only(
     assert client.delete(f"/api/v1/me/caregivers/{link.pk}/").status_code == 204
     assert client.delete(f"/api/v1/me/caregivers/{invited.json()['id']}/").status_code == 204
     statuses = dict(Message.objects.values_list("to", "status"))
-    assert statuses["ann@care.test"] == "cancelled"  # the unsent copy
+    assert set(copies().values_list("status", flat=True)) == {"cancelled"}  # the unsent copies
+    assert statuses["rosa@patient.test"] == "queued"  # the patient's own go out
     assert statuses["new@care.test"] == "cancelled"  # the unsent invitation
     assert statuses["kept@care.test"] == "queued"  # another link's email goes out

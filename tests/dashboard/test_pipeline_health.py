@@ -42,7 +42,6 @@ def failed_reminder(patient, reason="ConnectionRefusedError: [Errno 111] Connect
         offset_days=7,
         due_at=timezone.now() - timedelta(hours=2),
         status="failed",
-        attempts=5,
         reason=reason,
     )
     Message.objects.create(

@@ -248,8 +248,22 @@ def test_discharge_is_one_transaction(monkeypatch, clinician, planned):
     assert Patient.objects.get(pk=planned.pk).status == "active"
 
 
+def test_discharge_cancels_the_queued_messages_of_queued_reminders(clinician, planned):
+    from outbox.models import Message
+    from reminders.dispatch import reminders_dispatch
+
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1, hours=12)):
+        assert reminders_dispatch() > 0  # queued, not yet sent
+    queued = Message.objects.filter(ref_type="reminder")
+    assert queued.exists() and set(queued.values_list("status", flat=True)) == {"queued"}
+    lifecycle.patient_discharge(patient=planned, by=clinician, reason="recovered")
+    assert set(queued.values_list("status", flat=True)) == {"cancelled"}
+    assert set(queued.values_list("secret", flat=True)) == {""}
+    assert not Reminder.objects.filter(patient=planned, status="scheduled").exists()
+
+
 def test_the_dispatcher_sends_nothing_to_a_discharged_patient(clinician, planned):
-    from reminders.services import reminders_dispatch
+    from reminders.dispatch import reminders_dispatch
 
     lifecycle.patient_discharge(patient=planned, by=clinician, reason="recovered")
     with time_machine.travel(timezone.now() + dt.timedelta(days=30)):

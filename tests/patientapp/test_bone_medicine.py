@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from recovery.models import Alert, CheckIn
-from reminders.services import plan_build
+from reminders.planning import plan_build
 from tests.factories import ProcedureFactory
 from tests.patientapp.support import walk_checkin
 

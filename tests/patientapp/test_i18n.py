@@ -15,7 +15,7 @@ from recovery import rules
 from recovery.models import Alert
 from recovery.services import patient_enroll, procedure_record
 from reminders import plan
-from reminders.services import reminder_message
+from reminders.messages import reminder_email
 from tests.patientapp.support import walk_checkin
 
 LOCALE = Path(settings.LOCALE_PATHS[0])
@@ -87,11 +87,11 @@ def test_the_enrollment_email_is_in_the_patients_language(maria):
 
 def test_a_reminder_email_is_in_the_patients_language(maria):
     reminder = maria.reminders.get(kind="lifting_restriction", offset_days=3)
-    message = reminder_message(reminder=reminder)
+    message = reminder_email(reminder=reminder, token="t")
     assert message.subject == "Todavía no levante peso"
-    assert "Hola, María:" in message.body
-    assert "de 2026" in message.body or "de 2027" in message.body  # "6 de marzo de 2026"
-    assert "Registrar cómo estoy" in message.alternatives[0][0]
+    assert "Hola, María:" in message.body_text
+    assert "de 2026" in message.body_text or "de 2027" in message.body_text  # "6 de marzo de 2026"
+    assert "Registrar cómo estoy" in message.body_html
     assert translation.get_language() == "en"  # nothing leaks into the next message
 
 

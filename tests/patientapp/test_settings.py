@@ -3,7 +3,7 @@
 import pytest
 
 from reminders.models import ReminderOptOut
-from reminders.services import reminder_kinds_wanted, reminder_opt_out
+from reminders.optouts import reminder_kinds_wanted, reminder_opt_out
 from tests.factories import ProcedureFactory
 
 ALL_KINDS = [

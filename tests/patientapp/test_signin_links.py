@@ -7,10 +7,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from outbox.models import Message
 from patientapp.models import SignInLink
-from patientapp.services import signin_link_expiry, signin_link_issue
+from patientapp.services import signin_digest, signin_link_expiry, signin_link_issue
 from recovery.services import procedure_record
-from reminders.services import reminder_message
+from tests.reminders.support import dispatch
+from tests.support.outbox import html_of, sent_message
 
 
 @pytest.fixture
@@ -31,17 +33,25 @@ def token_in(text: str) -> str:
     return text.split("/app/l/", 1)[1].split("/", 1)[0]
 
 
-def test_every_reminder_email_carries_a_signin_link_in_text_and_html(planned):
+def test_every_reminder_email_carries_a_signin_link_in_text_and_html(
+    planned, django_capture_on_commit_callbacks
+):
     reminder = planned.reminders.order_by("due_at").first()
-    message = reminder_message(reminder=reminder)
-    html = message.alternatives[0][0]
+    with time_machine.travel(reminder.due_at + dt.timedelta(minutes=1), tick=False):
+        dispatch(django_capture_on_commit_callbacks)
+        row = Message.objects.get(ref_type="reminder", ref_id=reminder.pk, channel="email")
+        message = sent_message(row)
+    html = html_of(message)
     assert "http://testserver/app/l/" in message.body
     assert "http://testserver/app/l/" in html
     assert "Check in now" in message.body and "Check in now" in html
+    assert token_in(message.body) == token_in(html)
     # One link per email, stored only as a digest.
-    link = SignInLink.objects.get()
-    assert link.patient == reminder.patient and link.purpose == "checkin"
-    assert token_in(message.body) not in link.token_digest
+    links = SignInLink.objects.filter(patient=reminder.patient, purpose="checkin")
+    assert links.count() == Message.objects.filter(ref_type="reminder").count()
+    assert signin_digest(token_in(message.body)) in set(
+        links.values_list("token_digest", flat=True)
+    )
 
 
 def test_get_shows_who_and_signs_nobody_in(client, patient):

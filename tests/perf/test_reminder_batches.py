@@ -1,5 +1,6 @@
-"""Dispatched reminders go out in batches over one SMTP connection, each claimed and marked
-on its own (bench/RESULTS.md)."""
+"""The reminder dispatcher queues a whole batch in a constant number of queries, and the outbox
+sends a batch of reminder emails over one SMTP connection, each marked on its own
+(bench/RESULTS.md)."""
 
 import datetime as dt
 import smtplib
@@ -8,12 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from outbox import sending
+from outbox.models import Message, SmsOptOut
+from outbox.tasks import messages_send_task
 from recovery.services import procedure_record
-from reminders import services
 from reminders.models import Reminder
-from reminders.tasks import reminders_dispatch_task, reminders_send_task
-from tests.factories import PatientFactory
+from reminders.tasks import reminders_dispatch_task
+from tests.factories import CaregiverFactory, CareLinkFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +36,16 @@ def smtp_settings(settings, smtp_server):
     return smtp_server
 
 
-@pytest.fixture
-def handed(team, django_capture_on_commit_callbacks) -> list[int]:
-    """The ids the dispatcher handed out on day 1 of a fresh plan (after commit)."""
-    patient = PatientFactory(team=team, timezone="America/New_York", user__email="r@p.test")
+def planned(team, n: int, *, channel="email", phone="") -> list:
+    """A patient whose plan starts the day before DAY_1 (three reminders due on day 1)."""
+    patient = PatientFactory(
+        team=team,
+        timezone="America/New_York",
+        user__email=f"r{n}@p.test",
+        phone=phone,
+        sms_consent_at=timezone.now() if phone else None,
+        reminder_channel=channel,
+    )
     with time_machine.travel(dt.datetime(2026, 2, 20, 15, tzinfo=NY), tick=False):
         procedure_record(
             patient=patient,
@@ -45,48 +57,84 @@ def handed(team, django_capture_on_commit_callbacks) -> list[int]:
                 "pre_procedure_pain": 8,
             },
         )
+    return patient
+
+
+def dispatch(capture) -> list[int]:
     with (
         time_machine.travel(DAY_1, tick=False),
-        patch.object(reminders_send_task, "delay") as wake,
-        django_capture_on_commit_callbacks(execute=True),
+        patch.object(messages_send_task, "delay") as wake,
+        capture(execute=True),
     ):
         reminders_dispatch_task()
     return [pk for call in wake.call_args_list for pk in call.args[0]]
 
 
-def test_a_batch_goes_out_over_one_connection_each_marked_sent(smtp_settings, handed):
-    assert len(handed) == 3  # day 1: check-in, lifting restriction, activity
+@pytest.fixture
+def queued(team, django_capture_on_commit_callbacks) -> list[int]:
+    """The outbox ids the dispatcher woke on day 1 of a fresh plan (after commit)."""
+    planned(team, 0)
+    return dispatch(django_capture_on_commit_callbacks)
+
+
+def test_a_batch_goes_out_over_one_connection_each_reminder_marked_sent(smtp_settings, queued):
+    assert len(queued) == 3  # day 1: check-in, lifting restriction, activity
     real_connect = smtplib.SMTP.connect
     with (
         time_machine.travel(DAY_1, tick=False),
         patch("smtplib.SMTP.connect", autospec=True, side_effect=real_connect) as connect,
     ):
-        outcomes = services.reminders_send(reminder_ids=handed)
-    assert outcomes == {"sent": 3}
+        assert sending.messages_send(ids=queued) == 3
     assert connect.call_count == 1
     assert len(smtp_settings.inbox.wait_for(3)) == 3
-    assert set(Reminder.objects.filter(pk__in=handed).values_list("status", flat=True)) == {"sent"}
+    assert set(Reminder.objects.values_list("status", flat=True).filter(sent_at__isnull=False)) == {
+        "sent"
+    }
+    assert Reminder.objects.filter(status="sent").count() == 3
 
 
-def test_a_batch_sent_twice_sends_once(smtp_settings, handed):
+def test_a_batch_sent_twice_sends_once(smtp_settings, queued):
     with time_machine.travel(DAY_1, tick=False):
-        services.reminders_send(reminder_ids=handed)
-        assert services.reminders_send(reminder_ids=handed) == {"not-claimed": 3}
+        sending.messages_send(ids=queued)
+        assert sending.messages_send(ids=queued) == 0
     assert len(smtp_settings.inbox.wait_for(3)) == 3
 
 
-def test_server_down_records_a_failed_attempt_for_each(smtp_settings, handed):
+def test_server_down_records_a_failed_attempt_for_each(smtp_settings, queued):
     smtp_settings.stop()
     with time_machine.travel(DAY_1, tick=False):
-        outcomes = services.reminders_send(reminder_ids=handed)
-    assert "sent" not in outcomes
-    for reminder in Reminder.objects.filter(pk__in=handed):
-        assert reminder.status == "scheduled"
-        assert reminder.attempts == 1
-        assert reminder.next_attempt_at is not None
+        assert sending.messages_send(ids=queued) == 0
+    for message in Message.objects.filter(pk__in=queued):
+        assert (message.status, message.attempts) == ("queued", 1)
+        assert message.next_attempt_at > message.created_at
+    assert set(
+        Reminder.objects.filter(claimed_at__isnull=False).values_list("status", flat=True)
+    ) == {"scheduled"}
 
 
-def test_wake_hands_ids_to_the_broker_in_batches():
-    with patch.object(reminders_send_task, "delay") as delay:
-        services.reminders_wake(range(120))
-    assert [len(call.args[0]) for call in delay.call_args_list] == [50, 50, 20]
+def count_dispatch_queries(team, capture, start: int, patients: int) -> tuple[int, int]:
+    """Queries of one dispatcher run over `patients` fresh patients of every kind: email,
+    SMS and both (one of them STOPped), each with a caregiver who gets copies."""
+    channels = [("email", ""), ("sms", "+12025550{:03d}"), ("both", "+12025551{:03d}")]
+    for n in range(start, start + patients):
+        channel, phone = channels[n % 3]
+        patient = planned(team, n, channel=channel, phone=phone.format(n))
+        caregiver = CaregiverFactory(email=f"c{n}@care.test")
+        CareLinkFactory(patient=patient, caregiver=caregiver, receives_reminders=True)
+    SmsOptOut.objects.get_or_create(number=f"+12025551{start + 2:03d}")
+    with CaptureQueriesContext(connection) as queries:
+        woken = dispatch(capture)
+    return len(queries), len(woken)
+
+
+def test_the_dispatchers_queries_do_not_grow_with_the_batch(
+    team, django_capture_on_commit_callbacks
+):
+    from outbox.services import heartbeat_record
+
+    heartbeat_record(name="reminders-dispatch")  # its first tick inserts, every other updates
+    small, small_messages = count_dispatch_queries(team, django_capture_on_commit_callbacks, 0, 3)
+    Reminder.objects.update(status="sent", sent_at=timezone.now())  # day 1 handled
+    large, large_messages = count_dispatch_queries(team, django_capture_on_commit_callbacks, 3, 12)
+    assert large_messages > 3 * small_messages  # the larger batch really is larger
+    assert large == small, (small, large)

@@ -46,13 +46,14 @@ def record():
     return _record
 
 
-# Fast clocks for a real worker: the dispatcher every second, a 3-second lease, 1-second
-# backoff base, and enough attempts to outlast a short SMTP outage.
+# Fast clocks for a real worker: the dispatcher every second, the outbox's sweeper every second
+# with a 3-second lease, 1-second backoff base, and enough attempts to outlast a short outage.
 FAST_REMINDERS = {
     "REMINDER_DISPATCH_SECONDS": "1",
-    "REMINDER_LEASE_SECONDS": "3",
-    "REMINDER_RETRY_BASE_SECONDS": "1",
-    "REMINDER_MAX_ATTEMPTS": "8",
+    "OUTBOX_SWEEP_SECONDS": "1",
+    "OUTBOX_SENDING_LEASE_SECONDS": "3",
+    "OUTBOX_RETRY_BASE_SECONDS": "1",
+    "OUTBOX_MAX_ATTEMPTS": "8",
 }
 
 

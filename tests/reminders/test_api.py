@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from icalendar import Calendar
 
-from reminders import services
+from reminders import optouts
 from reminders.models import ReminderOptOut
 from tests.factories import PatientFactory
 
@@ -144,7 +144,7 @@ def test_plan_query_count_does_not_grow_with_reminders(
 
 
 def test_unsubscribe_get_asks_and_post_stops_that_kind(client, ny_patient):
-    token = services.unsubscribe_token(patient_id=ny_patient.pk, kind="checkin")
+    token = optouts.unsubscribe_token(patient_id=ny_patient.pk, kind="checkin")
     page = client.get(f"/unsubscribe/{token}/")
     assert page.status_code == 200
     assert b"Stop reminder emails?" in page.content
@@ -160,13 +160,13 @@ def test_unsubscribe_get_asks_and_post_stops_that_kind(client, ny_patient):
 
 
 def test_unsubscribe_from_all(client, ny_patient):
-    token = services.unsubscribe_token(patient_id=ny_patient.pk, kind="all")
+    token = optouts.unsubscribe_token(patient_id=ny_patient.pk, kind="all")
     assert client.post(f"/unsubscribe/{token}/").status_code == 200
     assert ReminderOptOut.objects.get(patient=ny_patient).kind == "all"
 
 
 def test_a_tampered_unsubscribe_link_changes_nothing(client, ny_patient):
-    token = services.unsubscribe_token(patient_id=ny_patient.pk, kind="checkin")
+    token = optouts.unsubscribe_token(patient_id=ny_patient.pk, kind="checkin")
     forged = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
     assert client.post(f"/unsubscribe/{forged}/").status_code == 404
     assert client.get("/unsubscribe/garbage/").status_code == 404

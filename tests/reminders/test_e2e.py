@@ -1,4 +1,5 @@
-"""Reminders through beat, a real worker on Redis and a real SMTP server on loopback."""
+"""Reminders through beat, the outbox, a real worker on Redis and a real SMTP server on
+loopback."""
 
 import asyncio
 import datetime as dt
@@ -9,9 +10,10 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
+from outbox.models import Message
+from outbox.tasks import messages_send_task
 from recovery.services import procedure_record
 from reminders.models import Reminder
-from reminders.tasks import reminder_send_task
 from tests.factories import PatientFactory
 from tests.support.smtp import Inbox, SmtpServer
 from tests.support.worker import wait_until
@@ -76,17 +78,20 @@ def test_due_reminders_arrive_once_and_future_ones_do_not(
 
 
 def test_duplicate_send_tasks_send_one_email(start_worker, smtp_server, team):
+    from reminders.dispatch import reminders_dispatch
+
     patient, procedure = planned_patient(team)
     [pk] = make_due(procedure, 1)
-    # As if the dispatcher had handed it out, then the broker delivered the task five times.
-    Reminder.objects.filter(pk=pk).update(claimed_at=timezone.now())
-    for _ in range(5):
-        reminder_send_task.delay(pk)
+    reminders_dispatch()  # queued, its wake-up sent to the broker after commit
+    [message] = Message.objects.filter(ref_type="reminder", ref_id=pk)
+    for _ in range(4):  # ... and the broker delivers the task five times
+        messages_send_task.delay([message.pk])
     start_worker(smtp_server.port, concurrency=2)
     assert wait_until(lambda: all_sent([pk]))
     time.sleep(3)
     assert reminder_ids(smtp_server.inbox.wait_for(1)) == Counter({pk: 1})
-    assert Reminder.objects.get(pk=pk).attempts == 1
+    message.refresh_from_db()
+    assert message.attempts == 1
 
 
 def test_smtp_down_then_up_ends_with_each_reminder_sent_once(start_worker, smtp_server, team):
@@ -95,11 +100,13 @@ def test_smtp_down_then_up_ends_with_each_reminder_sent_once(start_worker, smtp_
     smtp_server.stop()
     start_worker(smtp_server.port)
 
-    def failed_once() -> bool:
-        rows = Reminder.objects.filter(pk__in=due)
-        return all(r.attempts >= 1 and "failed" in r.reason for r in rows)
+    messages = Message.objects.filter(ref_type="reminder", ref_id__in=due)
 
-    assert wait_until(failed_once), list(Reminder.objects.filter(pk__in=due).values())
+    def failed_once() -> bool:
+        rows = list(messages.all())  # a fresh query each time (a QuerySet caches)
+        return len(rows) == 3 and all(m.attempts >= 1 and m.last_error for m in rows)
+
+    assert wait_until(failed_once), list(messages.values("status", "attempts", "last_error"))
     assert set(Reminder.objects.filter(pk__in=due).values_list("status", flat=True)) == {
         "scheduled"
     }
@@ -113,11 +120,11 @@ def test_smtp_down_for_good_ends_failed_with_the_reason(start_worker, smtp_serve
     patient, procedure = planned_patient(team)
     [pk] = make_due(procedure, 1)
     smtp_server.stop()
-    start_worker(smtp_server.port, extra_env={"REMINDER_MAX_ATTEMPTS": "2"})
+    start_worker(smtp_server.port, extra_env={"OUTBOX_MAX_ATTEMPTS": "2"})
     assert wait_until(lambda: Reminder.objects.get(pk=pk).status == "failed")
     reminder = Reminder.objects.get(pk=pk)
-    assert reminder.attempts == 2
-    assert reminder.reason.startswith("Attempt 2 failed: ConnectionRefusedError")
+    assert Message.objects.get(ref_type="reminder", ref_id=pk).attempts == 2
+    assert reminder.reason.startswith("Not delivered (email: ConnectionRefusedError")
 
 
 @dataclass
@@ -156,14 +163,14 @@ def test_a_worker_killed_mid_batch_and_restarted_loses_none(start_worker, team):
         smtp.stop()
 
 
-def test_two_dispatchers_at_once_never_hand_out_the_same_reminder(transactional_db, team):
+def test_two_dispatchers_at_once_never_queue_the_same_reminder(transactional_db, team):
     """SKIP LOCKED lets dispatchers on several machines share the due rows (PostgreSQL)."""
     import threading
     from unittest.mock import patch
 
     from django.db import connection
 
-    from reminders import services
+    from reminders import dispatch
     from tests.support.worker import require_services
 
     require_services()
@@ -178,15 +185,15 @@ def test_two_dispatchers_at_once_never_hand_out_the_same_reminder(transactional_
         try:
             start.wait()
             for _ in range(5):
-                services.reminders_dispatch(batch=7)
+                dispatch.reminders_dispatch(batch=7)
         finally:
             connection.close()
 
-    with patch.object(services, "reminders_wake", side_effect=lambda ids: None) as wake:
+    with patch.object(messages_send_task, "delay"):
         threads = [threading.Thread(target=run) for _ in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=60)
-    all_handed = [pk for call in wake.call_args_list for pk in call.args[0]]
-    assert sorted(all_handed) == sorted(due)  # every due row once, none twice
+    queued = Message.objects.filter(ref_type="reminder", category="reminder")
+    assert sorted(queued.values_list("ref_id", flat=True)) == sorted(due)  # once, none twice

@@ -11,7 +11,7 @@ from django.db import connection
 
 from recovery.models import Procedure
 from reminders.models import Reminder
-from reminders.services import plans_create
+from reminders.planning import plans_create
 from tests.factories import PatientFactory, ProcedureFactory
 
 pytestmark = pytest.mark.e2e

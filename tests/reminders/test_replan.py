@@ -4,7 +4,10 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import transaction
 
+from outbox.models import Message
+from outbox.signals import messages_settled
 from recovery.services import patient_update, procedure_update
 from reminders.models import Reminder
 
@@ -107,14 +110,33 @@ def test_a_change_outside_the_plan_fields_touches_no_reminder(planned, ny_patien
     assert after == before
 
 
-def test_a_reminder_being_sent_is_left_alone_by_a_replan(planned, ny_patient):
-    in_flight = planned.reminders.get(kind="checkin", offset_days=3)
-    Reminder.objects.filter(pk=in_flight.pk).update(sending_at=LATER, claimed_at=LATER)
+def test_a_replan_cancels_a_moved_reminders_queued_messages_but_not_one_in_flight(
+    planned, ny_patient
+):
+    """A queued reminder that moves goes back to the dispatcher; its messages still queued are
+    cancelled through the outbox, and one already with its transport goes out: the reminder
+    then says `sent` (before the outbox, the re-plan left a reminder being sent unmoved)."""
+    reminder = planned.reminders.get(kind="checkin", offset_days=3)
+    Reminder.objects.filter(pk=reminder.pk).update(claimed_at=LATER)
+    about = {"category": "reminder", "ref_type": "reminder", "ref_id": reminder.pk}
+    queued = Message.objects.create(channel="email", to="rosa@patient.test", body_text="x", **about)
+    in_flight = Message.objects.create(
+        channel="sms", to="+12025550142", body_text="x", status="sending", **about
+    )
     with time_machine.travel(LATER, tick=False):
         patient_update(patient=ny_patient, data={"reminder_hour": 7})
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.claimed_at) == ("scheduled", None)
+    assert reminder.due_at == dt.datetime(2026, 2, 23, 12, 0, tzinfo=UTC)
+    queued.refresh_from_db()
     in_flight.refresh_from_db()
-    assert in_flight.due_at == dt.datetime(2026, 2, 23, 14, 0, tzinfo=UTC)
-    assert in_flight.sending_at is not None
+    assert queued.status == "cancelled" and in_flight.status == "sending"
+    with transaction.atomic():
+        Message.objects.filter(pk=in_flight.pk).update(status="sent", sent_at=LATER)
+        in_flight.status, in_flight.sent_at = "sent", LATER
+        messages_settled.send(sender="reminder", messages=[in_flight])
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.sent_at) == ("sent", LATER)
 
 
 def test_a_replan_of_the_older_procedure_keeps_its_reminders_cancelled(ny_patient, record):
@@ -152,12 +174,12 @@ def test_recording_a_procedure_through_the_api_builds_its_plan(api, clinician, n
 
 
 def test_the_plan_is_written_in_the_procedures_transaction(ny_patient, record, monkeypatch):
-    from reminders import services
+    from reminders import planning
 
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "plans_create", broken)
+    monkeypatch.setattr(planning, "plans_create", broken)
     with pytest.raises(RuntimeError):
         record(ny_patient)
     assert not ny_patient.procedures.exists()  # no procedure without its plan

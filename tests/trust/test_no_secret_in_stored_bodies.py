@@ -1,10 +1,9 @@
 """No secret left in a stored email body (probe finding 2, beyond enrollment codes and resets):
 the invitations' single-use links are put in at send time and forgotten once sent, and the
-reminders' sign-in links are never stored at all."""
+reminders' sign-in links (email, SMS, caregivers' copies) likewise."""
 
 import datetime as dt
 import re
-from unittest.mock import patch
 
 import pytest
 import time_machine
@@ -13,15 +12,13 @@ from django.test import Client
 
 from caregivers import services as caregivers
 from outbox.models import SECRET_PLACEHOLDER, Message
-from outbox.tasks import messages_send_task
 from recovery import teams
 from recovery.models import TeamMembership
 from recovery.services import procedure_record
-from reminders import services as reminders
 from reminders.models import Reminder
-from reminders.tasks import reminders_dispatch_task, reminders_send_task
-from tests.factories import CaregiverFactory, CareLinkFactory, PatientFactory
+from tests.factories import CaregiverFactory, CareLinkFactory, PatientFactory, ProcedureFactory
 from tests.reminders.conftest import NY, procedure_data
+from tests.reminders.support import dispatch
 from tests.support.outbox import html_of, rows_holding, sent_message
 
 pytestmark = pytest.mark.django_db
@@ -83,13 +80,20 @@ def test_a_revoked_invitation_forgets_its_link_unsent(patient):
     assert rows_holding(token) == []
 
 
-def test_a_reminders_sign_in_link_is_rendered_at_send_time_and_stored_nowhere(
+def test_a_reminders_sign_in_links_are_filled_in_at_send_time_and_stored_nowhere(
     team, django_capture_on_commit_callbacks
 ):
-    """The patient's reminder is rendered when it is sent and never stored (Reminder has no
-    body); the caregiver's copy, an outbox row, holds its own sign-in link as the secret."""
+    """The patient's reminder and the caregiver's copy are outbox rows: each holds its own
+    sign-in link as the outbox's secret (the stored bodies a placeholder), forgotten once
+    sent. (Before the one outbox the patient's reminder was rendered at send time, unstored.)"""
     rosa = PatientFactory(
-        team=team, first_name="Rosa", user__email="rosa@patient.test", timezone="America/New_York"
+        team=team,
+        first_name="Rosa",
+        user__email="rosa@patient.test",
+        timezone="America/New_York",
+        phone="+12025550142",
+        sms_consent_at=dt.datetime(2026, 2, 1, tzinfo=NY),
+        reminder_channel="both",
     )
     CareLinkFactory(
         patient=rosa,
@@ -99,21 +103,21 @@ def test_a_reminders_sign_in_link_is_rendered_at_send_time_and_stored_nowhere(
     with time_machine.travel(dt.datetime(2026, 2, 20, 15, 0, tzinfo=NY), tick=False):
         procedure_record(patient=rosa, data=procedure_data(cause="osteoporosis"))
     with time_machine.travel(dt.datetime(2026, 2, 21, 9, 1, tzinfo=NY), tick=False):
-        with (
-            patch.object(reminders_send_task, "delay") as wake,
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            reminders_dispatch_task()
-        handed = [pk for call in wake.call_args_list for pk in call.args[0]]
-        with (
-            patch.object(messages_send_task, "delay"),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            reminders.reminders_send(reminder_ids=handed)
-        copies = list(Message.objects.filter(category="reminder-copy"))
-        assert copies
-        for copy in copies:
-            sent_message(copy)
+        dispatch(django_capture_on_commit_callbacks)
+        rows = list(Message.objects.filter(ref_type="reminder"))
+        assert {(r.channel, r.category) for r in rows} == {
+            ("email", "reminder"),
+            ("sms", "reminder"),
+            ("email", "reminder-copy"),
+        }
+        secrets = [r.secret for r in rows]
+        assert all(secrets) and len(set(secrets)) == len(rows)  # one link per message
+        for row in rows:
+            assert row.secret not in row.body_text + row.body_html
+            assert SECRET_PLACEHOLDER in row.body_text
+        for row in rows:
+            if row.channel == "email":
+                sent_message(row)
     tokens = [
         token
         for message in mail.outbox
@@ -121,10 +125,7 @@ def test_a_reminders_sign_in_link_is_rendered_at_send_time_and_stored_nowhere(
         for token in re.findall(r"/app/l/([\w-]+)/", message.body)
     ]
     assert tokens  # the patient's reminders carry their sign-in links
-    for token in tokens:
-        assert rows_holding(token) == []
-    # The caregiver's copy carries a link of its own (it signs in the caregiver), kept out
-    # of the stored body like every secret: sent, it is nowhere in the database.
+    # The caregiver's copy carries a link of its own (it signs in the caregiver).
     copy_tokens = [
         token
         for message in mail.outbox
@@ -132,27 +133,26 @@ def test_a_reminders_sign_in_link_is_rendered_at_send_time_and_stored_nowhere(
         for token in re.findall(r"/app/l/([\w-]+)/", message.body)
     ]
     assert copy_tokens and not set(copy_tokens) & set(tokens)
-    for token in copy_tokens:
+    for token in tokens + copy_tokens:
         assert rows_holding(token) == []
 
 
 def test_a_reminder_copy_is_never_handed_the_patients_sign_in_link(patient, caregiver, link):
-    """The patient's link signs in the patient: the caregiver's copy must not even be able to
-    show it (the copy's template, the other side of this seam, may change)."""
+    """The patient's link signs in the patient: the context a copy is built from holds no
+    sign-in link at all (each message gets its own as the outbox's secret)."""
     from caregivers import copies
+    from reminders.messages import reminder_context
 
     link.receives_reminders = True
     link.save(update_fields=["receives_reminders"])
-    reminder = Reminder(pk=1, patient=patient, kind="checkin")
-    handed = []
-    real = copies.email_queue
-
-    def spy(**kwargs):
-        handed.append(kwargs["context"])
-        return real(**kwargs)
-
-    context = {"first_name": "Bob", "signin_url": "http://testserver/app/l/patient-token/"}
-    with patch.object(copies, "email_queue", spy):
-        assert copies.reminder_copies_queue(reminder=reminder, context=context, links=[link]) == 1
-    assert handed and "signin_url" not in handed[0]
-    assert rows_holding("patient-token") == []
+    procedure = ProcedureFactory(patient=patient)
+    reminder = Reminder(
+        pk=1, patient=patient, procedure=procedure, kind="checkin", due_at=procedure.created_at
+    )
+    context = reminder_context(reminder=reminder)
+    assert "signin_url" not in context and "secret" not in context
+    copy = copies.reminder_copy_build(
+        reminder=reminder, context=context, link=link, token="caregiver-token"
+    )
+    assert copy.secret == "caregiver-token" and "caregiver-token" not in copy.body_text
+    assert copy.to == caregiver.email
