@@ -262,6 +262,7 @@ def test_the_patient_page_fits_a_phone_without_sideways_scrolling(
         "/dashboard/patients/new/",
         f"/dashboard/patients/{una.pk}/procedures/new/",
         f"/dashboard/team/{una.team_id}/",
+        "/dashboard/account/alerts/",
     ]:
         page.goto(live_server.url + path)
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
