@@ -13,7 +13,7 @@ from outbox.models import Message, SmsOptOut
 from patientapp.services import signin_digest
 from reminders.models import Reminder
 from tests.factories import PatientFactory, vertebroplasty_today
-from tests.support.sms_provider import ACCOUNT_SID, AUTH_TOKEN, SENDER, signed_post
+from tests.support.sms_provider import SENDER, signed_post, worker_env
 from tests.support.worker import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -47,13 +47,7 @@ def test_sms_reminder_end_to_end_and_stop_is_honoured(
     make_due(first)
     worker = start_worker(
         smtp_server.port,
-        extra_env={
-            "SITE_URL": sms_app_server.base,
-            "SMS_API_BASE_URL": sms_provider.base_url,
-            "SMS_ACCOUNT_SID": ACCOUNT_SID,
-            "SMS_AUTH_TOKEN": AUTH_TOKEN,
-            "SMS_FROM": SENDER,
-        },
+        extra_env=worker_env(site_url=sms_app_server.base, provider=sms_provider),
     )
     [request] = sms_provider.wait_for(1, timeout=30)
     assert request.form["To"] == PHONE and request.form["From"] == SENDER

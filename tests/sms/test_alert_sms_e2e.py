@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from outbox.models import Message, SmsOptOut
 from tests.factories import PatientFactory, ProcedureFactory
-from tests.support.sms_provider import ACCOUNT_SID, AUTH_TOKEN, SENDER, signed_post
+from tests.support.sms_provider import SENDER, signed_post, worker_env
 from tests.support.worker import Worker, purge_broker, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -26,13 +26,7 @@ def sms_worker(sms_app_server, smtp_server, sms_provider):
     worker = Worker(
         smtp_port=smtp_server.port,
         broker_url=broker,
-        extra_env={
-            "SITE_URL": sms_app_server.base,
-            "SMS_API_BASE_URL": sms_provider.base_url,
-            "SMS_ACCOUNT_SID": ACCOUNT_SID,
-            "SMS_AUTH_TOKEN": AUTH_TOKEN,
-            "SMS_FROM": SENDER,
-        },
+        extra_env=worker_env(site_url=sms_app_server.base, provider=sms_provider),
     ).start()
     yield worker
     worker.stop()
