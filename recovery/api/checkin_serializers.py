@@ -161,6 +161,3 @@ class AlertSerializer(serializers.ModelSerializer):
 
 class AlertResolveSerializer(serializers.Serializer):
     note = StrictCharField(max_length=2000)
-
-
-# --- Accounts ------------------------------------------------------------------------------

@@ -166,6 +166,3 @@ class ProcedureDetailView(generics.RetrieveAPIView):
         data.is_valid(raise_exception=True)
         procedure = services.procedure_update(procedure=procedure, data=data.validated_data)
         return Response(ProcedureSerializer(procedure).data)
-
-
-# --- Check-ins -----------------------------------------------------------------------------

@@ -113,6 +113,3 @@ class ProcedurePatchSerializer(ProcedureInputSerializer):
         super().__init__(*args, **kwargs)
         for f in self.fields.values():
             f.required = False
-
-
-# --- Check-ins -----------------------------------------------------------------------------
