@@ -43,8 +43,8 @@ class CareTeam(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
     def clean(self) -> None:
-        from .phones import emergency_number_normalise, phone_normalise
-        from .rules import settings_errors
+        from recovery.phones import emergency_number_normalise, phone_normalise
+        from recovery.rules import settings_errors
 
         errors: dict[str, list] = {}
         rule_errors = settings_errors(self.rule_settings)
