@@ -30,12 +30,12 @@ from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 from accounts.models import User  # noqa: E402
 from bench.seed import BENCH_CLINICIAN  # noqa: E402
 from recovery import alerts, rules, selectors, services  # noqa: E402
-from recovery.api import serializers  # noqa: E402
+from recovery.api import checkin_serializers, patient_serializers  # noqa: E402
 from recovery.models import CheckIn  # noqa: E402
 
 ORDER = selectors.PATIENT_ORDERINGS["risk"] if hasattr(selectors, "PATIENT_ORDERINGS") else None
 if ORDER is None:
-    from recovery.api.views import ORDERINGS
+    from recovery.api.scoping import ORDERINGS
 
     ORDER = ORDERINGS["risk"]
 
@@ -64,7 +64,7 @@ def checkin_steps(steps: Steps, user_id: int) -> None:
     user = User.objects.select_related("patient__team").get(pk=user_id)
     steps.step("auth query")
     patient = user.patient
-    data = serializers.CheckInInputSerializer(
+    data = checkin_serializers.CheckInInputSerializer(
         data={"id": str(uuid.uuid4()), "pain_score": 2, "symptoms": []},
         context={"patient": patient},
     )
@@ -84,7 +84,7 @@ def checkin_steps(steps: Steps, user_id: int) -> None:
     steps.step("rules")
     checkin.save(force_insert=True)
     steps.step("insert")
-    body = serializers.CheckInResultSerializer(
+    body = checkin_serializers.CheckInResultSerializer(
         checkin, context={"alerts": [], "guidance": None}
     ).data
     JSONRenderer().render(body)
@@ -99,7 +99,7 @@ def list_steps(steps: Steps, user: User) -> None:
     steps.step("count query")
     rows = list(queryset[:50])
     steps.step("page query+rows")
-    data = serializers.PatientSerializer(rows, many=True).data
+    data = patient_serializers.PatientSerializer(rows, many=True).data
     steps.step("serialize")
     JSONRenderer().render({"count": count, "results": data})
     steps.step("render")

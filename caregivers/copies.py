@@ -15,6 +15,7 @@ from django.db.models import Q
 from outbox.models import Message
 from outbox.services import message_build
 from reminders.models import Reminder, ReminderOptOut
+from reminders.optouts import unsubscribe_payload
 
 from .models import CareLink
 
@@ -33,13 +34,8 @@ def unsubscribe_url(*, link_id: int, kind: str) -> str:
 
 
 def unsubscribe_parse(*, token: str) -> tuple[CareLink, str]:
-    from reminders import plan
-
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        raise BadUnsubscribeLink() from None
-    if not isinstance(data, dict) or data.get("k") not in [*plan.Kind.values, ReminderOptOut.ALL]:
+    data = unsubscribe_payload(token=token, salt=UNSUBSCRIBE_SALT)
+    if data is None:
         raise BadUnsubscribeLink()
     link_id = data.get("l")
     link = CareLink.objects.filter(pk=link_id).first() if isinstance(link_id, int) else None

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recovery.api.serializers import OpenAlertsSerializer
+from recovery.api.patient_serializers import OpenAlertsSerializer
 from recovery.permissions import IsClinician
 
 from .selectors import dashboard_summary_for

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django import forms
 
-from recovery.api import serializers as api
+from recovery.api import patient_serializers, procedure_serializers
 from recovery.choices import VERTEBRAL_LEVELS, Cause, DischargeReason, ProcedureType
 
 
@@ -75,7 +75,7 @@ class DateInput(forms.DateInput):
 
 
 class EnrolForm(SerializerBackedForm):
-    serializer_class = api.PatientInputSerializer
+    serializer_class = patient_serializers.PatientInputSerializer
 
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
@@ -108,7 +108,7 @@ class EnrolForm(SerializerBackedForm):
 
 
 class ProcedureForm(SerializerBackedForm):
-    serializer_class = api.ProcedureInputSerializer
+    serializer_class = procedure_serializers.ProcedureInputSerializer
 
     procedure_type = forms.ChoiceField(choices=ProcedureType.choices, widget=forms.RadioSelect)
     performed_on = forms.DateField(widget=DateInput, label="Date of the procedure")
@@ -136,7 +136,7 @@ class ProcedureForm(SerializerBackedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance is not None:
-            self.serializer_class = api.ProcedurePatchSerializer
+            self.serializer_class = procedure_serializers.ProcedurePatchSerializer
             for name in self.fields:
                 self.initial.setdefault(name, getattr(self.instance, name))
 

@@ -1,4 +1,4 @@
-"""Hooks between apps named by dotted-path settings (tracker/settings.py, "Hooks between
+"""Hooks between apps named by dotted-path settings (tracker/settings/base.py, "Hooks between
 apps"): a lower app calls a function of a higher one without importing it, so the layers of
 pyproject.toml's import-linter contracts hold. The wiring (tracker/) says which function."""
 

@@ -1,5 +1,5 @@
 """The patient app's forms. Check-in values are judged by the API's own serializer fields
-(recovery.api.serializers.CheckInInputSerializer), so the ranges live in one place."""
+(recovery.api.checkin_serializers.CheckInInputSerializer), so the ranges live in one place."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from lib.throttling import LoginSlowDownFormMixin
-from recovery.api.serializers import CheckInInputSerializer
+from recovery.api.checkin_serializers import CheckInInputSerializer
 from recovery.models import Language
 from reminders.plan import Kind
 

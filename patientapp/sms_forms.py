@@ -9,6 +9,16 @@ from recovery.sms_settings import patient_phone_normalise
 YES_NO = [("yes", _("Yes, send me text messages")), ("no", _("No text messages"))]
 
 
+def radio_question(label, choices, required_message) -> forms.ChoiceField:
+    """One question answered by picking one of `choices`, and what to say when none is."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message},
+    )
+
+
 class PhoneForm(forms.Form):
     phone = forms.CharField(label=_("Your mobile phone number"), max_length=32, required=False)
 
@@ -20,12 +30,7 @@ class PhoneForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    consent = forms.ChoiceField(
-        label=_("May we send you text messages?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose yes or no.")},
-    )
+    consent = radio_question(_("May we send you text messages?"), YES_NO, _("Choose yes or no."))
 
 
 def channel_choices():
@@ -37,9 +42,8 @@ def channel_choices():
 
 
 class ChannelForm(forms.Form):
-    channel = forms.ChoiceField(
-        label=_("How should your reminders come?"),
-        choices=channel_choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose how your reminders should come.")},
+    channel = radio_question(
+        _("How should your reminders come?"),
+        channel_choices,
+        _("Choose how your reminders should come."),
     )

@@ -47,6 +47,18 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def _question(view):
+    """A settings question: a GET shows it, a POST answers it; the patient's own only."""
+    return require_http_methods(["GET", "POST"])(patient_required(patient_only(view)))
+
+
+def _question_page(request, template: str, form, **context):
+    """The question again: 400 when the answer was wrong (the form says why), else 200."""
+    status = 400 if form.errors else 200
+    context = {"form": form, **context}
+    return page(request, f"{TEMPLATES}{template}", context, nav="more", status=status)
+
+
 def _save(request, data: dict, form) -> bool:
     """Save through the service; its errors go on the form (a 400 page says what is wrong)."""
     try:
@@ -59,9 +71,7 @@ def _save(request, data: dict, form) -> bool:
     return True
 
 
-@require_http_methods(["GET", "POST"])
-@patient_required
-@patient_only
+@_question
 def texts_phone(request):
     patient = request.patient
     form = PhoneForm(_posted(request), initial={"phone": patient.phone})
@@ -70,13 +80,10 @@ def texts_phone(request):
         if form.cleaned_data["phone"] and patient.sms_consent_at is None:
             return redirect("app:texts-consent")
         return redirect(_overview_url("1"))
-    status = 400 if form.errors else 200
-    return page(request, f"{TEMPLATES}phone.html", {"form": form}, nav="more", status=status)
+    return _question_page(request, "phone.html", form)
 
 
-@require_http_methods(["GET", "POST"])
-@patient_required
-@patient_only
+@_question
 def texts_consent(request):
     patient = request.patient
     initial = "" if patient.sms_consent_at is None else "yes"
@@ -87,18 +94,14 @@ def texts_consent(request):
             if yes and patient.phone and patient.reminder_channel == "email":
                 return redirect("app:texts-channel")
             return redirect(_overview_url("1"))
-    status = 400 if form.errors else 200
-    return page(request, f"{TEMPLATES}consent.html", {"form": form}, nav="more", status=status)
+    return _question_page(request, "consent.html", form)
 
 
-@require_http_methods(["GET", "POST"])
-@patient_required
-@patient_only
+@_question
 def texts_channel(request):
     patient = request.patient
     form = ChannelForm(_posted(request), initial={"channel": patient.reminder_channel})
     if form.is_valid() and _save(request, {"reminder_channel": form.cleaned_data["channel"]}, form):
         return redirect(_overview_url("1"))
-    status = 400 if form.errors else 200
-    context = {"form": form, "can_text": bool(patient.phone and patient.sms_consent_at)}
-    return page(request, f"{TEMPLATES}channel.html", context, nav="more", status=status)
+    can_text = bool(patient.phone and patient.sms_consent_at)
+    return _question_page(request, "channel.html", form, can_text=can_text)

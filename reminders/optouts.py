@@ -30,13 +30,22 @@ class BadUnsubscribeLink(DomainError):
     default_detail = "This unsubscribe link is not valid."
 
 
+def unsubscribe_payload(*, token: str, salt: str) -> dict | None:
+    """What a signed unsubscribe token holds when it names a reminder kind (or "all") under
+    this salt; None for a tampered token or an unknown kind. The caregivers' links use it too."""
+    try:
+        data = signing.loads(token, salt=salt)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("k") not in [*plan.Kind.values, ReminderOptOut.ALL]:
+        return None
+    return data
+
+
 def unsubscribe_parse(*, token: str) -> tuple[Patient, str]:
     """The patient and kind a link names; a tampered or unknown link is a BadUnsubscribeLink."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        raise BadUnsubscribeLink() from None
-    if not isinstance(data, dict) or data.get("k") not in [*plan.Kind.values, ReminderOptOut.ALL]:
+    data = unsubscribe_payload(token=token, salt=UNSUBSCRIBE_SALT)
+    if data is None:
         raise BadUnsubscribeLink()
     patient = Patient.objects.filter(pk=data.get("p")).first()
     if patient is None:

@@ -1,6 +1,8 @@
 """The cast: a patient, a clinician of their team, and a clinician of another team; the
 patient's caregiver and the other patient's."""
 
+import os
+
 import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -147,3 +149,32 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def sms_app_server(transactional_db):
+    """The app under gunicorn, with the fake provider's auth token: where the provider posts
+    its delivery reports and the STOPs it receives (signed for this server's URL)."""
+    from django.conf import settings
+
+    from tests.support import worker as worker_support
+    from tests.support.appserver import AppServer
+    from tests.support.sms_provider import AUTH_TOKEN
+
+    worker_support.require_services()
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_support.test_database_url(),
+        "DATABASE_CONN_MAX_AGE": "0",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SMS_AUTH_TOKEN": AUTH_TOKEN,
+        "LOG_LEVEL": "WARNING",
+    }
+    server = AppServer(env, workers=1, threads=2)
+    env["SITE_URL"] = server.base  # the URL the provider signs its callbacks for
+    server.start()
+    yield server
+    server.stop()

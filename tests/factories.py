@@ -98,3 +98,20 @@ class CareLinkFactory(factory.django.DjangoModelFactory):
     token_used_at = factory.LazyAttribute(
         lambda o: timezone.now() if o.status == "active" else None
     )
+
+
+def vertebroplasty_today(patient) -> Procedure:
+    """A vertebroplasty done today, recorded through the service so its plan (the reminders)
+    exists; every reminder is in the future until a test brings it forward."""
+    from recovery.services import procedure_record
+
+    return procedure_record(
+        patient=patient,
+        data={
+            "procedure_type": "vertebroplasty",
+            "performed_on": timezone.now().date(),
+            "vertebral_levels": ["T12"],
+            "cause": "osteoporosis",
+            "pre_procedure_pain": 7,
+        },
+    )

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from lib.fields import StrictBooleanField, StrictCharField
-from recovery.api.serializers import StrictEmailField
+from recovery.api.fields import StrictEmailField
 
 from ..models import CareLink
 

@@ -7,7 +7,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from lib.throttling import PostThrottle
-from recovery.api.views import scoped_patient
+from recovery.api.scoping import scoped_patient
 from recovery.permissions import IsClinician, IsPatient
 
 from .. import selectors, services

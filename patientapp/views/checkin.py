@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lib.exceptions import Conflict
 from recovery import selectors as recovery_selectors
 from recovery import services as recovery_services
-from recovery.api.serializers import CheckInInputSerializer
+from recovery.api.checkin_serializers import CheckInInputSerializer
 from recovery.choices import SEVERITY_RANK
 from recovery.services import CheckinResult
 

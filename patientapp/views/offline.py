@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lib.exceptions import Conflict
 from recovery import services as recovery_services
-from recovery.api.serializers import CheckInInputSerializer, CheckInResultSerializer
+from recovery.api.checkin_serializers import CheckInInputSerializer, CheckInResultSerializer
 
 from .. import selectors
 from ..wording import SYMPTOM_QUESTIONS

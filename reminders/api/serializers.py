@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from recovery.api.serializers import ProcedureSerializer
+from recovery.api.procedure_serializers import ProcedureSerializer
 
 from ..models import Reminder
 from ..plan import ITEMS

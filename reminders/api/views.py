@@ -6,7 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recovery.api.views import acting_for, patient_id_param, scoped_patient
+from recovery.api.scoping import acting_for, patient_id_param, scoped_patient
 from recovery.permissions import IsClinician, IsPatient, IsPatientOrCaregiver
 
 from .. import calendar_feeds, selectors

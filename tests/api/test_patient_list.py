@@ -148,7 +148,7 @@ def test_the_hand_written_row_equals_drfs_own_rendering(clinician, team):
     rendering of the same declared fields must give the same JSON, for every kind of row."""
     from rest_framework import serializers
 
-    from recovery.api.serializers import PatientCreatedSerializer, PatientSerializer
+    from recovery.api.patient_serializers import PatientCreatedSerializer, PatientSerializer
     from recovery.selectors import patient_list_for
 
     bare = PatientFactory(team=team, timezone="Asia/Tokyo")

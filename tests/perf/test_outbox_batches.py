@@ -17,15 +17,6 @@ pytestmark = pytest.mark.django_db
 Status = Message.Status
 
 
-@pytest.fixture
-def smtp_settings(settings, smtp_server):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp_server.port
-    settings.EMAIL_TIMEOUT = 5
-    return smtp_server
-
-
 def queued(n: int, **fields) -> list[Message]:
     sms = fields.get("channel") == "sms"
     return [

@@ -27,15 +27,6 @@ NY = ZoneInfo("America/New_York")
 DAY_1 = dt.datetime(2026, 2, 21, 9, 1, tzinfo=NY)
 
 
-@pytest.fixture
-def smtp_settings(settings, smtp_server):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp_server.port
-    settings.EMAIL_TIMEOUT = 5
-    return smtp_server
-
-
 def planned(team, n: int, *, channel="email", phone="") -> list:
     """A patient whose plan starts the day before DAY_1 (three reminders due on day 1)."""
     patient = PatientFactory(

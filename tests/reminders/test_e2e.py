@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from outbox.models import Message
 from outbox.tasks import messages_send_task
-from recovery.services import procedure_record
 from reminders.models import Reminder
-from tests.factories import PatientFactory
+from tests.factories import PatientFactory, vertebroplasty_today
 from tests.support.smtp import Inbox, SmtpServer
 from tests.support.worker import wait_until
 
@@ -24,16 +23,7 @@ pytestmark = pytest.mark.e2e
 def planned_patient(team, email="walt@patient.test"):
     """A patient whose plan starts today: every reminder is in the future until we say."""
     patient = PatientFactory(team=team, first_name="Walt", user__email=email)
-    procedure = procedure_record(
-        patient=patient,
-        data={
-            "procedure_type": "vertebroplasty",
-            "performed_on": timezone.now().date(),
-            "vertebral_levels": ["T12"],
-            "cause": "osteoporosis",
-            "pre_procedure_pain": 7,
-        },
-    )
+    procedure = vertebroplasty_today(patient)
     return patient, procedure
 
 

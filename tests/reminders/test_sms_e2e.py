@@ -4,49 +4,22 @@ loopback SMTP server), and the reminder ends `sent`; after the patient texts STO
 inbound webhook, served by gunicorn) the next reminder's SMS is not sent, its email still is."""
 
 import datetime as dt
-import os
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from outbox.models import Message, SmsOptOut
 from patientapp.services import signin_digest
-from recovery.services import procedure_record
 from reminders.models import Reminder
-from tests.factories import PatientFactory
-from tests.support import worker as worker_support
-from tests.support.appserver import AppServer
-from tests.support.sms_provider import ACCOUNT_SID, AUTH_TOKEN, SENDER, signed_post
-from tests.support.worker import require_services, wait_until
+from tests.factories import PatientFactory, vertebroplasty_today
+from tests.support.sms_provider import SENDER, signed_post, worker_env
+from tests.support.worker import wait_until
 
 pytestmark = pytest.mark.e2e
 
 PHONE = "+12025550177"
 CLINICAL_WORDS = ("lifting", "walt", "pain", "vertebro", "osteoporosis", "brace", "restriction")
-
-
-@pytest.fixture
-def app_server(transactional_db):
-    """The app under gunicorn: where the provider posts the patient's STOP."""
-    require_services()
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_support.test_database_url(),
-        "DATABASE_CONN_MAX_AGE": "0",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_HTTPS": "0",
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "SMS_AUTH_TOKEN": AUTH_TOKEN,
-        "LOG_LEVEL": "WARNING",
-    }
-    server = AppServer(env, workers=1, threads=2)
-    env["SITE_URL"] = server.base  # the URL the provider signs its webhooks for
-    server.start()
-    yield server
-    server.stop()
 
 
 def texting_patient(team):
@@ -58,16 +31,7 @@ def texting_patient(team):
         sms_consent_at=timezone.now(),
         reminder_channel="both",
     )
-    procedure = procedure_record(
-        patient=patient,
-        data={
-            "procedure_type": "vertebroplasty",
-            "performed_on": timezone.now().date(),
-            "vertebral_levels": ["T12"],
-            "cause": "osteoporosis",
-            "pre_procedure_pain": 7,
-        },
-    )
+    procedure = vertebroplasty_today(patient)
     return patient, procedure
 
 
@@ -76,20 +40,14 @@ def make_due(reminder: Reminder) -> None:
 
 
 def test_sms_reminder_end_to_end_and_stop_is_honoured(
-    start_worker, app_server, smtp_server, sms_provider, team
+    start_worker, sms_app_server, smtp_server, sms_provider, team
 ):
     patient, procedure = texting_patient(team)
     first, second = procedure.reminders.exclude(kind="checkin").order_by("due_at", "kind")[:2]
     make_due(first)
     worker = start_worker(
         smtp_server.port,
-        extra_env={
-            "SITE_URL": app_server.base,
-            "SMS_API_BASE_URL": sms_provider.base_url,
-            "SMS_ACCOUNT_SID": ACCOUNT_SID,
-            "SMS_AUTH_TOKEN": AUTH_TOKEN,
-            "SMS_FROM": SENDER,
-        },
+        extra_env=worker_env(site_url=sms_app_server.base, provider=sms_provider),
     )
     [request] = sms_provider.wait_for(1, timeout=30)
     assert request.form["To"] == PHONE and request.form["From"] == SENDER
@@ -98,14 +56,14 @@ def test_sms_reminder_end_to_end_and_stop_is_honoured(
     for word in CLINICAL_WORDS:
         assert word not in body.lower(), word
     # The sign-in link: filled in at send time (never stored), a link the app knows.
-    [token] = re.findall(rf"{re.escape(app_server.base)}/app/l/([\w-]+)/", body)
+    [token] = re.findall(rf"{re.escape(sms_app_server.base)}/app/l/([\w-]+)/", body)
     assert patient.signin_links.filter(token_digest=signin_digest(token)).exists()
     assert wait_until(lambda: Reminder.objects.get(pk=first.pk).status == "sent", timeout=30)
     [email] = smtp_server.inbox.wait_for(1)
     assert email["X-Reminder-Id"] == str(first.pk)
 
     # The patient texts STOP: every SMS to the number stops at once.
-    inbound = f"{app_server.base}/hooks/sms/inbound/"
+    inbound = f"{sms_app_server.base}/hooks/sms/inbound/"
     assert signed_post(inbound, {"From": PHONE, "Body": "STOP", "To": SENDER}) == 200
     assert SmsOptOut.objects.filter(number=PHONE).exists()
     make_due(second)

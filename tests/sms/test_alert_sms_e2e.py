@@ -6,15 +6,12 @@ import datetime as dt
 import os
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from outbox.models import Message, SmsOptOut
 from tests.factories import PatientFactory, ProcedureFactory
-from tests.support import worker as worker_support
-from tests.support.appserver import AppServer
-from tests.support.sms_provider import ACCOUNT_SID, AUTH_TOKEN, SENDER, signed_post
-from tests.support.worker import Worker, purge_broker, require_services, wait_until
+from tests.support.sms_provider import SENDER, signed_post, worker_env
+from tests.support.worker import Worker, purge_broker, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -23,40 +20,13 @@ CLINICAL_WORDS = ("fever", "38.6", "temperature", "pain", "mary", "hale")
 
 
 @pytest.fixture
-def app_server(transactional_db):
-    require_services()
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_support.test_database_url(),
-        "DATABASE_CONN_MAX_AGE": "0",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_HTTPS": "0",
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "SMS_AUTH_TOKEN": AUTH_TOKEN,
-        "LOG_LEVEL": "WARNING",
-    }
-    server = AppServer(env, workers=1, threads=2)
-    env["SITE_URL"] = server.base  # the URL the provider signs its callbacks for
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def sms_worker(app_server, smtp_server, sms_provider):
+def sms_worker(sms_app_server, smtp_server, sms_provider):
     broker = os.environ["CELERY_BROKER_URL"]
     purge_broker(broker)
     worker = Worker(
         smtp_port=smtp_server.port,
         broker_url=broker,
-        extra_env={
-            "SITE_URL": app_server.base,
-            "SMS_API_BASE_URL": sms_provider.base_url,
-            "SMS_ACCOUNT_SID": ACCOUNT_SID,
-            "SMS_AUTH_TOKEN": AUTH_TOKEN,
-            "SMS_FROM": SENDER,
-        },
+        extra_env=worker_env(site_url=sms_app_server.base, provider=sms_provider),
     ).start()
     yield worker
     worker.stop()
@@ -75,7 +45,7 @@ def urgent_checkin(api, team, first_name, last_name):
 
 
 def test_an_alert_sms_is_delivered_and_a_stop_is_honoured(
-    sms_worker, app_server, sms_provider, smtp_server, api, team, clinician
+    sms_worker, sms_app_server, sms_provider, smtp_server, api, team, clinician
 ):
     clinician.phone, clinician.alert_sms = PHONE, True
     clinician.save()
@@ -92,14 +62,14 @@ def test_an_alert_sms_is_delivered_and_a_stop_is_honoured(
     assert wait_until(lambda: Message.objects.get(pk=message.pk).status == "sent", timeout=20)
 
     # The provider reports delivery to the URL it was given; the app records it once.
-    assert request.form["StatusCallback"].startswith(app_server.base)
+    assert request.form["StatusCallback"].startswith(sms_app_server.base)
     assert sms_provider.callback(request, "delivered") == 204
     assert sms_provider.callback(request, "sent") == 204  # late, out of order: ignored
     message.refresh_from_db()
     assert (message.provider_id, message.delivery_status) == (request.sid, "delivered")
 
     # The clinician texts STOP: recorded at once, and the next alert's SMS is not sent.
-    inbound = f"{app_server.base}/hooks/sms/inbound/"
+    inbound = f"{sms_app_server.base}/hooks/sms/inbound/"
     assert signed_post(inbound, {"From": PHONE, "Body": " Stop ", "To": SENDER}) == 200
     assert SmsOptOut.objects.filter(number=PHONE).exists()
     smtp_server.inbox.wait_for(1)

@@ -113,6 +113,18 @@ class SmsProvider:
         return Handler
 
 
+def worker_env(*, site_url: str, provider: SmsProvider) -> dict[str, str]:
+    """A Celery worker's settings for texting through this fake provider, whose callbacks
+    then go to the app at `site_url`."""
+    return {
+        "SITE_URL": site_url,
+        "SMS_API_BASE_URL": provider.base_url,
+        "SMS_ACCOUNT_SID": ACCOUNT_SID,
+        "SMS_AUTH_TOKEN": AUTH_TOKEN,
+        "SMS_FROM": SENDER,
+    }
+
+
 def signed_post(url: str, fields: dict[str, str], token: str = AUTH_TOKEN) -> int:
     """POST a form signed as the provider signs its webhooks; return the HTTP status."""
     request = urllib.request.Request(  # noqa: S310 - a loopback test URL

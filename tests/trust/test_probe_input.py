@@ -66,7 +66,7 @@ def procedure_body(**extra):
 
 @pytest.mark.parametrize("field", ["performed_on", "fracture_date"])
 def test_procedure_dates_cannot_be_before_birth_or_over_ten_years_back(api, clinician, field):
-    from recovery.api.serializers import earliest_procedure_date
+    from recovery.api.procedure_serializers import earliest_procedure_date
 
     young = PatientFactory(team=clinician.care_teams.first(), date_of_birth=dt.date(2020, 5, 1))
     url = f"/api/v1/patients/{young.pk}/procedures/"

@@ -1,0 +1,30 @@
+"""recovery's models, one module per subject; every class stays importable from here (and the
+migrations keep naming recovery.models.validate_timezone and default_emergency_number)."""
+
+from .checkins import Alert, CheckIn
+from .patients import EnrollmentCode, Language, Patient, PatientSummary
+from .procedures import Procedure
+from .teams import (
+    CareTeam,
+    TeamInvitation,
+    TeamMembership,
+    TeamSettingsVersion,
+    default_emergency_number,
+    validate_timezone,
+)
+
+__all__ = [
+    "Alert",
+    "CareTeam",
+    "CheckIn",
+    "EnrollmentCode",
+    "Language",
+    "Patient",
+    "PatientSummary",
+    "Procedure",
+    "TeamInvitation",
+    "TeamMembership",
+    "TeamSettingsVersion",
+    "default_emergency_number",
+    "validate_timezone",
+]
