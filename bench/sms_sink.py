@@ -45,6 +45,9 @@ class Counter:
 def handler(counter: Counter):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # one connection per client, as the transport keeps it
+        # Headers and body are two writes: without TCP_NODELAY each answer waits out the
+        # client's delayed ACK (40 ms), and the sink, not the sender, sets the rate.
+        disable_nagle_algorithm = True
 
         def do_POST(self):  # noqa: N802 - http.server's name
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
