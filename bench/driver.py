@@ -6,7 +6,8 @@ process starts everything it measures and stops it again:
 - an SMTP sink on loopback (bench/smtp_sink.py),
 - gunicorn serving the service (tracker.wsgi) and, with the same command line, the floor
   (bench.floor.wsgi): sync workers, 2 of them, persistent database connections,
-- a Celery worker (prefork, concurrency 2) on the Redis broker, sending to the sink.
+- a Celery worker (prefork, concurrency 2) on the Redis broker, sending to the sink,
+- a fake SMS provider on loopback (bench/sms_sink.py) the worker's SMS transport posts to.
 
 Each round measures every pair (service, floor) back to back, alternating which goes first,
 because this machine's speed drifts by tens of percent within minutes: only same-round ratios
@@ -35,9 +36,11 @@ from bench.processes import (
     sink_count,
     wait_until,
 )
+from bench.sms_sink import settings_env  # noqa: E402 - no Django in it
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", 10_000))  # reminders / emails per dispatch
+SINGLE = {"connections": 2, "timeout": 60}  # the bone-health measurements' wrk
 PLAN_PROCEDURES = int(os.environ.get("BENCH_PLAN_PROCEDURES", 10_000))
 
 
@@ -50,6 +53,7 @@ def free_port() -> int:
 SMTP_PORT = free_port()
 SERVICE_PORT = free_port()
 FLOOR_PORT = free_port()
+SMS_PORT = free_port()
 
 # The driver (tokens, floor email, plan round) and every child share these.
 os.environ.update(
@@ -59,6 +63,7 @@ os.environ.update(
         "EMAIL_PORT": str(SMTP_PORT),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+        **settings_env(SMS_PORT),
     }
 )
 sys.path.insert(0, str(ROOT))
@@ -72,6 +77,7 @@ from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bench import plugins  # noqa: E402
+from bench.app_sessions import all_teams_clinician, session_file  # noqa: E402
 from bench.measure import (  # noqa: E402
     floor_email,
     outbox_dispatch,
@@ -79,7 +85,9 @@ from bench.measure import (  # noqa: E402
     wait_outbox_idle,
     wrk,
 )
+from bench.plan_floor import copy_floor  # noqa: E402
 from bench.seed import BENCH_CLINICIAN, TINY_CLINICIAN  # noqa: E402
+from bench.sms import SMS_COUNT_FILE, floor_sms, sms_dispatch  # noqa: E402
 
 
 def main() -> None:
@@ -94,6 +102,12 @@ def main() -> None:
         )
         services.append(sink)
         wait_until(COUNT_FILE.exists, timeout=20, what="the SMTP sink", service=sink)
+        SMS_COUNT_FILE.unlink(missing_ok=True)
+        sms_sink = Service(
+            "sms-sink", [sys.executable, "-m", "bench.sms_sink", str(SMS_PORT), str(SMS_COUNT_FILE)]
+        )
+        services.append(sms_sink)
+        wait_until(SMS_COUNT_FILE.exists, timeout=20, what="the SMS sink", service=sms_sink)
         web = gunicorn("gunicorn-service", "tracker.wsgi:application", SERVICE_PORT)
         services.append(web)
         floor = gunicorn("gunicorn-floor", "bench.floor.wsgi:application", FLOOR_PORT)
@@ -112,11 +126,20 @@ def main() -> None:
         tokens_file.write_text(
             "\n".join(str(AccessToken.for_user(user)) for user in patient_users) + "\n"
         )
+        # The same 400 patients signed in to the patient app (session cookie, CSRF token).
+        sessions = session_file(patient_users, OUT / "patient-sessions.txt")
+        everyone = all_teams_clinician()
+        everyone_token = str(AccessToken.for_user(everyone))
         svc = f"http://127.0.0.1:{SERVICE_PORT}"
         flr = f"http://127.0.0.1:{FLOOR_PORT}"
         pairs = {
             "checkin": (
                 (f"{svc}/api/v1/checkins/", "post_checkin.lua", str(tokens_file)),
+                (f"{flr}/floor/checkins/", "post_checkin.lua", str(tokens_file)),
+            ),
+            # The patient app's form against the same floor as the API's check-in.
+            "checkin_form": (
+                (f"{svc}/app/checkin/review/", "post_checkin_form.lua", str(sessions)),
                 (f"{flr}/floor/checkins/", "post_checkin.lua", str(tokens_file)),
             ),
             "patient_list": (
@@ -125,6 +148,15 @@ def main() -> None:
             ),
         }
         dashboard = plugins.dashboard_path(Client(), clinician)
+        today = datetime.now(UTC).date()
+        year_ago = today.replace(year=today.year - 1)
+        # Service-only like the dashboard, but one connection per web worker (a request takes
+        # seconds at 10,000 patients; 16 queued would time out): compared with the floor list's
+        # p50 measured the same way in the same round (list2_floor).
+        singles = {
+            "worklist": "/api/v1/bone-health/worklist/",
+            "indicators": f"/api/v1/bone-health/indicators/?from={year_ago}&to={today}",
+        }
         results["query_counts"] = {
             "patient_list": query_counts(
                 "/api/v1/patients/?page_size=50", {"500 patients": clinician, "1 patient": tiny}
@@ -134,6 +166,10 @@ def main() -> None:
             results["query_counts"]["dashboard"] = query_counts(
                 dashboard, {"500 patients": clinician, "1 patient": tiny}
             )
+        for name, path in singles.items():
+            results["query_counts"][name] = query_counts(
+                path, {"10,000 patients": everyone, "1 patient": tiny}
+            )
         say(f"query counts: {results['query_counts']}")
 
         # Warm-up: imports, connections, caches; not recorded.
@@ -142,9 +178,13 @@ def main() -> None:
             wrk(*floor_side, duration=2)
         if dashboard:
             wrk(f"{svc}{dashboard}", "get_auth.lua", clinician_token, duration=2)
+        for path in singles.values():
+            wrk(f"{svc}{path}", "get_auth.lua", everyone_token, duration=2, **SINGLE)
         floor_email(200)
+        floor_sms(200)
         wait_outbox_idle()
         outbox_dispatch(200)
+        sms_dispatch(200)
 
         planner = plugins.Planner.find()
         dispatcher = plugins.ReminderDispatch.find()
@@ -160,6 +200,8 @@ def main() -> None:
             if planner:
                 rnd["plan"] = planner.run(PLAN_PROCEDURES)
                 say(f"  plan: {rnd['plan']}")
+                rnd["plan_floor"] = copy_floor(planner.procedure_ids(PLAN_PROCEDURES))
+                say(f"  plan floor (one COPY): {rnd['plan_floor']}")
             for name, (service_side, floor_side) in pairs.items():
                 order = [("service", service_side), ("floor", floor_side)]
                 if not service_first:
@@ -170,6 +212,14 @@ def main() -> None:
             if dashboard:
                 rnd["dashboard_service"] = wrk(f"{svc}{dashboard}", "get_auth.lua", clinician_token)
                 say(f"  dashboard: {rnd['dashboard_service']}")
+            rnd["list2_floor"] = wrk(
+                f"{flr}/floor/patients/", "get_auth.lua", clinician_token, **SINGLE
+            )
+            for name, path in singles.items():
+                rnd[f"{name}_service"] = wrk(
+                    f"{svc}{path}", "get_auth.lua", everyone_token, **SINGLE
+                )
+                say(f"  {name}: {rnd[f'{name}_service']}")
             wait_outbox_idle()
             if dispatcher and sample is None:
                 sample = dispatcher.sample()
@@ -182,6 +232,10 @@ def main() -> None:
                 else:
                     rnd["dispatch_service"] = outbox_dispatch(MESSAGES)
                 say(f"  dispatch {side}: {rnd[f'dispatch_{side}']}")
+            for side in order:
+                key = f"sms_{side}"
+                rnd[key] = floor_sms(MESSAGES) if side == "floor" else sms_dispatch(MESSAGES)
+                say(f"  SMS dispatch {side}: {rnd[key]}")
             rnd["load_after"] = os.getloadavg()[0]
             results["rounds"].append(rnd)
 
@@ -198,6 +252,13 @@ def main() -> None:
         )
         results["plan"] = planner.describe() if planner else None
         results["dashboard_path"] = dashboard
+        results["sizes"] = {
+            "rounds": ROUNDS,
+            "seconds per wrk run": int(os.environ.get("BENCH_DURATION", 10)),
+            "messages per dispatch": MESSAGES,
+            "procedures per plan": PLAN_PROCEDURES,
+            "patients": int(os.environ.get("BENCH_PATIENTS", 10_000)),
+        }
         results["throttle_env"] = os.environ.get("BENCH_THROTTLE_ENV", "")
         results["rows"] = plugins.row_counts()
         results["finished_at"] = datetime.now(UTC).isoformat()

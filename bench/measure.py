@@ -27,21 +27,30 @@ DURATION = int(os.environ.get("BENCH_DURATION", 10))  # seconds per wrk measurem
 CONNECTIONS = 16
 
 
-def wrk(url: str, script: str, *args: str, duration: int = DURATION) -> dict:
+def wrk(
+    url: str,
+    script: str,
+    *args: str,
+    duration: int = DURATION,
+    connections: int = CONNECTIONS,
+    timeout: int = 10,
+) -> dict:
     cmd = [
         "wrk",
         "-t1",
-        f"-c{CONNECTIONS}",
+        f"-c{connections}",
         f"-d{duration}s",
         "--timeout",
-        "10s",
+        f"{timeout}s",
         "-s",
         str(ROOT / "bench" / script),
         url,
         "--",
         *args,
     ]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=True)
+    out = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=duration + timeout + 60, check=True
+    )
     match = re.search(r"^BENCH (\{.*\})$", out.stdout, re.MULTILINE)
     if not match:
         raise RuntimeError(f"wrk gave no summary:\n{out.stdout}\n{out.stderr}")

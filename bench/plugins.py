@@ -102,6 +102,10 @@ class Planner:
         self.build(earlier)
         return len(earlier)
 
+    def procedure_ids(self, count: int) -> list[int]:
+        """The procedures run(count) plans: for the COPY floor (bench/plan_floor.py)."""
+        return [p.pk for p in _latest_procedures(count)]
+
     def run(self, count: int) -> dict:
         procedures = _latest_procedures(count)
         self.model.objects.filter(procedure__in=procedures).delete()

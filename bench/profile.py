@@ -5,6 +5,9 @@ sets (DATABASE_URL, DJANGO_SECRET_KEY, DJANGO_HTTPS=0 ...):
 
     python -m bench.profile            # both breakdowns, CPU milliseconds per request
     python -m bench.profile --pyinstrument list|checkin   # a pyinstrument call tree
+    python -m bench.profile --pyinstrument-get PATH       # one GET's tree, as the clinician
+                                                          # of every team (10,000 patients)
+    python -m bench.profile --pyinstrument-form           # the patient app's check-in form POST
 
 The steps are the service's own calls in the order a request makes them; what a request costs
 beyond their sum is Django's and DRF's request handling (middleware, parsing, negotiation).
@@ -136,11 +139,43 @@ def whole_requests(n: int, clinician: User, patient_ids: list[int]) -> None:
         print(f"{name} through the test client: {per:.2f} ms CPU per request", flush=True)
 
 
+def request_tree(call, n: int) -> None:
+    """A pyinstrument tree of n whole requests through the test client (after one warm-up)."""
+    from pyinstrument import Profiler
+
+    call(0)
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for i in range(n):
+        response = call(i + 1)
+        assert response.status_code in (200, 302), response.status_code
+    profiler.stop()
+    print(profiler.output_text(unicode=False, color=False))
+
+
 def main() -> None:
     clinician = User.objects.get(email=BENCH_CLINICIAN)
     patient_ids = list(
         User.objects.filter(role="patient").order_by("id").values_list("pk", flat=True)[:200]
     )
+    if "--pyinstrument-get" in sys.argv:
+        from bench.app_sessions import all_teams_clinician
+
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(all_teams_clinician())}")
+        request_tree(lambda i: client.get(sys.argv[-1]), 5)
+        return
+    if "--pyinstrument-form" in sys.argv:
+        clients = []
+        for user in User.objects.filter(pk__in=patient_ids[:20]):
+            clients.append(Client())
+            clients[-1].force_login(user)
+        request_tree(
+            lambda i: clients[i % len(clients)].post(
+                "/app/checkin/review/", {"id": str(uuid.uuid4()), "pain_score": "2"}
+            ),
+            100,
+        )
+        return
     if "--pyinstrument" in sys.argv:
         from pyinstrument import Profiler
 

