@@ -17,7 +17,13 @@ from caregivers.services import carelink_revoke
 from patientapp.models import SignInLink
 from patientapp.services import signin_link_issue, signin_links_prune
 from recovery.models import CheckIn
-from tests.factories import PASSWORD, CareLinkFactory, CheckInFactory, PatientFactory
+from tests.factories import (
+    PASSWORD,
+    CareLinkFactory,
+    CheckInFactory,
+    PatientFactory,
+    ProcedureFactory,
+)
 from tests.patientapp.support import walk_checkin
 
 
@@ -235,6 +241,15 @@ def test_a_caregivers_home_speaks_of_the_patient_and_the_dashboard_is_403(
     assert "No check-in for Bob today yet" in home
     assert "Hello Bob" not in home
     assert client.get("/dashboard/").status_code == 403
+
+
+def test_a_caregivers_home_names_the_patient_when_the_lifting_restriction_is_over(
+    app_client, caregiver, patient
+):
+    ProcedureFactory(patient=patient, performed_on=timezone.now().date() - dt.timedelta(days=60))
+    home = app_client(caregiver).get("/app/").content.decode()
+    assert "Bob's lifting restriction is over." in home
+    assert "Your lifting restriction" not in home
 
 
 def test_the_accept_page_follows_the_patients_language(api, team):
