@@ -3,7 +3,8 @@
 10,000 patients in 20 care teams of 500 (the benchmark clinician has one of them), plus a
 one-patient team whose clinician shows that the list's query count does not grow with data;
 one procedure each over the past year (and an earlier one, 400 days before, for every other one);
-30 check-ins each (300,000); open and resolved alerts linked to check-ins. A year of reminders
+30 check-ins each (300,000); open and resolved alerts linked to check-ins; a bone-health record
+for a third of the patients, some milestones recorded, some late. A year of reminders
 is built by the plan round of bench/driver.py when the reminders app exists. ORM bulk_create
 keeps this correct when the models gain columns; it takes under a minute here.
 """
@@ -24,6 +25,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bonehealth.models import BoneHealthRecord  # noqa: E402
 from recovery.models import Alert, CareTeam, CheckIn, Patient, Procedure  # noqa: E402
 
 PASSWORD = "bench-password-2026"  # noqa: S105 - throwaway benchmark data
@@ -212,6 +214,10 @@ def main() -> None:
         )
         log(f"{len(alerts)} alerts", started)
 
+    records = bone_health_records(patients, [today - timedelta(days=d) for d in days_ago], today)
+    BoneHealthRecord.objects.bulk_create(records, batch_size=5000)
+    log(f"{len(records)} bone-health records", started)
+
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE") if connection.get_autocommit() else None
     log("analyzed", started)
@@ -220,6 +226,43 @@ def main() -> None:
         for model in (User, Patient, Procedure, CheckIn, Alert)
     }
     print("  seed: rows " + ", ".join(f"{k}={v}" for k, v in counts.items()), flush=True)
+
+
+def bone_health_records(patients: list, index_dates: list[date], today: date) -> list:
+    """A third of the patients with some of the pathway recorded, on time, late or not yet
+    (index_dates: each patient's latest procedure, its index date). The rest have no record,
+    so the worklist's LEFT JOIN meets both."""
+    records = []
+    for i, (patient, index) in enumerate(zip(patients, index_dates, strict=True)):
+        if i % 3 != 1:
+            continue
+
+        def on(day: int, index=index) -> date | None:
+            return index + timedelta(days=day) if index + timedelta(days=day) <= today else None
+
+        late = 30 if i % 4 == 1 else 0  # a quarter of them late on every milestone
+        treatment = ["alendronate", "denosumab", "none", "declined", "zoledronate"][i % 5]
+        records.append(
+            BoneHealthRecord(
+                patient=patient,
+                pathway_override="on" if i % 31 == 1 else None,
+                assessed_on=on(20 + late),
+                risk="high",
+                dxa_done_on=on(60 + late) if i % 2 else None,
+                dxa_not_needed_on=None if i % 2 else on(30),
+                falls_assessed_on=on(100 + late) if i % 7 else None,
+                treatment=treatment if on(80) else None,
+                treatment_recommended_on=on(80),
+                treatment_started_on=on(95 + late)
+                if treatment not in ("none", "declined")
+                else None,
+                monitored_on=on(110) if i % 5 else None,
+                reviewed_52w_on=on(340) if i % 2 else None,
+                on_treatment_52w=True if on(340) and i % 2 else None,
+                gp_letter_sent_on=on(60 + late) if i % 3 else None,
+            )
+        )
+    return records
 
 
 if __name__ == "__main__":

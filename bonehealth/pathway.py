@@ -7,13 +7,14 @@ date with its source, and when it applies. The windows are per-team settings
 them when it loads); the indicators keep the published windows whatever a team sets.
 
 Everything here is pure: it reads a record's attributes and dates and never the database, so
-the API, the worklist, the indicators, the dashboard, the letter and FHIR compute the same
-statuses from the same few values.
+the single-patient view, the letter and FHIR compute the same statuses from the same few
+values. The worklist and the indicators, which cover thousands of patients, ask PostgreSQL in
+SQL that pathway_sql.py generates from these same tables; tests/bonehealth/test_pathway_sql.py
+holds the two equal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -21,7 +22,7 @@ from typing import Any
 
 from recovery import rules
 
-from .choices import NO_MEDICINE, Band, MilestoneStatus, PathwayOverride
+from .choices import NO_MEDICINE, Band, MilestoneStatus, PathwayOverride, Treatment
 
 # A recorded date more than this many days before the index date belongs to an earlier
 # fracture: it is kept, but completes nothing (PROTOCOL.md section 6).
@@ -225,12 +226,21 @@ def milestone_states(
 # --- Indicators ----------------------------------------------------------------------------
 
 
-def _recommended(record: Any) -> bool:
-    return getattr(record, "treatment", None) is not None and not no_medicine(record)
+@dataclass(frozen=True)
+class FieldIn:
+    """A condition on the record: the field holds one of these values (never when empty).
+    Data rather than a function, so pathway_sql.py can say the same in SQL."""
+
+    field: str
+    values: tuple
+
+    def holds(self, record: Any) -> bool:
+        return getattr(record, self.field, None) in self.values
 
 
-def _still_on_treatment(record: Any) -> bool:
-    return getattr(record, "on_treatment_52w", None) is True
+# Not none, not declined: a treatment that is a medicine.
+A_MEDICINE = FieldIn("treatment", tuple(t for t in Treatment.values if t not in NO_MEDICINE))
+STILL_ON_TREATMENT = FieldIn("on_treatment_52w", (True,))
 
 
 @dataclass(frozen=True)
@@ -243,7 +253,7 @@ class Indicator:
     # Patients with none or declined recorded are left out (no medicine to start).
     excludes_no_medicine: bool = False
     # A further condition on the record, besides the milestone being completed in the window.
-    also: Callable[[Any], bool] | None = None
+    also: FieldIn | None = None
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -258,7 +268,7 @@ INDICATORS: tuple[Indicator, ...] = (
         112,
         "a medicine recommended (not none, not declined)",
         "FLS-DB KPI 7",
-        also=_recommended,
+        also=A_MEDICINE,
     ),
     Indicator(
         "treatment_started_16w",
@@ -276,7 +286,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "a review between days 336 and 392 says still on treatment",
         "IOF patient-level KPI (Javaid et al. 2020)",
         excludes_no_medicine=True,
-        also=_still_on_treatment,
+        also=STILL_ON_TREATMENT,
     ),
 )
 
@@ -296,7 +306,7 @@ def indicator_outcome(
     met = (
         done_on is not None
         and done_on <= due_on
-        and (indicator.also is None or indicator.also(record))
+        and (indicator.also is None or indicator.also.holds(record))
     )
     return met or today > due_on, met
 

@@ -1,24 +1,28 @@
 """Reads of the pathway, scoped to the caller's patients (recovery.selectors.patients_for).
 
-Each read is one query however many patients it covers: the patients with their team, their
-bone-health record (a LEFT JOIN) and three values of their latest procedure (subqueries); the
-statuses are then computed in Python from the pathway table (pathway.py).
+One patient (bone_health_get) is read with their team, record and three values of their latest
+procedure, and their statuses computed in Python (pathway.py). The worklist and the indicators
+cover thousands of patients: PostgreSQL computes them (pathway_sql.py, generated from the same
+tables), and only a page of rows or the counts come back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import User
 from recovery.choices import PatientStatus
 from recovery.models import Patient, Procedure
 from recovery.selectors import patients_for, teams_for
 
-from . import pathway
+from . import pathway, pathway_sql
 from .models import BoneHealthChange, BoneHealthRecord
 
 
@@ -111,31 +115,71 @@ def worklist_patients_for(user: User) -> QuerySet[Patient]:
     return patients_for(user).filter(status=PatientStatus.ACTIVE)
 
 
-def worklist_for(user: User, *, team_id: int | None = None) -> list[WorklistRow]:
-    """One row per overdue milestone, most overdue first (then by patient and pathway order).
+class Worklist:
+    """The overdue rows, read lazily: len() is a COUNT and a slice is one LIMIT/OFFSET query,
+    so the paginator brings only its page to Python; iterating reads them all (the dashboard).
+    All of its queries share one `now`, so the count and the page agree."""
 
-    One query: the patients with their facts (_with_pathway_facts)."""
+    def __init__(self, rows: pathway_sql.Sql) -> None:
+        self.rows = rows
+        self._count: int | None = None
+        self._all: list[WorklistRow] | None = None
+
+    def _fetch(self, *, offset: int = 0, limit: int | None = None) -> list[WorklistRow]:
+        with connection.cursor() as cursor:
+            cursor.execute(*pathway_sql.worklist_page(self.rows, offset=offset, limit=limit))
+            return [
+                WorklistRow(
+                    patient=pk,
+                    first_name=first,
+                    last_name=last,
+                    milestone=pathway.MILESTONES[ord_].code,
+                    due_on=due_on,
+                    days_overdue=days,
+                )
+                for pk, first, last, ord_, due_on, days in cursor.fetchall()
+            ]
+
+    def count(self) -> int:
+        if self._all is not None:
+            return len(self._all)
+        if self._count is None:
+            with connection.cursor() as cursor:
+                cursor.execute(*pathway_sql.worklist_count(self.rows))
+                self._count = cursor.fetchone()[0]
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[WorklistRow]:
+        if self._all is None:
+            self._all = self._fetch()
+        return iter(self._all)
+
+    def __getitem__(self, index: int | slice):
+        if isinstance(index, slice) and self._all is None:
+            start, stop, step = index.start or 0, index.stop, index.step
+            if start >= 0 and (stop is None or stop >= start) and step in (None, 1):
+                return self._fetch(offset=start, limit=None if stop is None else stop - start)
+        return list(self)[index]
+
+
+def worklist_for(user: User, *, team_id: int | None = None) -> Worklist:
+    """One row per overdue milestone, most overdue first (then by last name, patient and
+    pathway order), each milestone due by its team's window.
+
+    Two queries however many patients: the caller's teams (their windows), then, when read,
+    the rows in SQL (pathway_sql.py): a count and a page, or all of them."""
     patients = worklist_patients_for(user)
     if team_id is not None:
         patients = patients.filter(team_id=team_id)
-    order = {m.code: i for i, m in enumerate(pathway.MILESTONES)}
-    rows = []
-    for patient in _with_pathway_facts(patients).filter(index_on__isnull=False):
-        view = pathway_view(patient)
-        rows.extend(
-            WorklistRow(
-                patient=patient.pk,
-                first_name=patient.first_name,
-                last_name=patient.last_name,
-                milestone=state.code,
-                due_on=state.due_on,
-                days_overdue=state.days_overdue(view.today),
-            )
-            for state in view.milestones
-            if state.status == pathway.MilestoneStatus.OVERDUE
-        )
-    rows.sort(key=lambda r: (-r.days_overdue, r.last_name, r.patient, order[r.milestone]))
-    return rows
+    team_windows = {
+        team.pk: pathway.windows_for(team.rule_settings)
+        for team in teams_for(user).only("pk", "rule_settings")
+    }
+    facts = pathway_sql.facts(patients, now=timezone.now())
+    return Worklist(pathway_sql.overdue_rows(facts, team_windows))
 
 
 # --- The indicators ------------------------------------------------------------------------
@@ -166,31 +210,21 @@ class Indicators:
 
 def indicators_for(user: User, *, start: date, end: date, team_id: int | None = None) -> Indicators:
     """The seven indicators over the caller's teams (or the one named, if it is theirs), for
-    on-pathway patients with an index date in [start, end). One query: the patients."""
+    on-pathway patients with an index date in [start, end). One query: the counts, in SQL
+    (pathway_sql.py); the published windows, whatever a team sets."""
     patients = Patient.objects.filter(team__in=teams_for(user))
     if team_id is not None:
         patients = patients.filter(team_id=team_id)
-    counts = {i.code: [0, 0] for i in pathway.INDICATORS}
-    total = 0
-    for patient in _with_pathway_facts(patients).filter(index_on__gte=start, index_on__lt=end):
-        record = record_of(patient)
-        if not pathway.is_on_pathway(
-            override=record.pathway_override,
-            cause=patient.latest_cause,
-            has_osteoporosis=patient.has_osteoporosis,
-        ):
-            continue
-        total += 1
-        today = patient.local_today()
-        for indicator in pathway.INDICATORS:
-            counted, met = pathway.indicator_outcome(
-                indicator, record=record, index=patient.index_on, today=today
-            )
-            counts[indicator.code][0] += met
-            counts[indicator.code][1] += counted
+    facts = pathway_sql.facts(patients, now=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(*pathway_sql.indicator_counts(facts, start=start, end=end))
+        total, *counts = cursor.fetchone()
     return Indicators(
         start=start,
         end=end,
         patients=total,
-        figures=[IndicatorFigure(code, n, d) for code, (n, d) in counts.items()],
+        figures=[
+            IndicatorFigure(indicator.code, counts[2 * i], counts[2 * i + 1])
+            for i, indicator in enumerate(pathway.INDICATORS)
+        ],
     )
