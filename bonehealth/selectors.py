@@ -116,36 +116,45 @@ def worklist_patients_for(user: User) -> QuerySet[Patient]:
 
 
 class Worklist:
-    """The overdue rows, read lazily: len() is a COUNT and a slice is one LIMIT/OFFSET query,
-    so the paginator brings only its page to Python; iterating reads them all (the dashboard).
-    All of its queries share one `now`, so the count and the page agree."""
+    """The overdue rows, read lazily so that only a page comes to Python: a slice is one
+    LIMIT/OFFSET query whose rows also carry the whole count (a window count), len() is that
+    count (or a COUNT query when no page was read), iterating reads them all (the dashboard).
+    Each query repeats the whole computation; they share one `now`, so they agree."""
 
-    def __init__(self, rows: pathway_sql.Sql) -> None:
-        self.rows = rows
+    def __init__(self, late: pathway_sql.Sql) -> None:
+        self.late = late
         self._count: int | None = None
-        self._all: list[WorklistRow] | None = None
+        self._page: tuple[int, int | None, list[WorklistRow]] | None = None
 
-    def _fetch(self, *, offset: int = 0, limit: int | None = None) -> list[WorklistRow]:
+    def page(self, *, offset: int, limit: int | None) -> list[WorklistRow]:
+        """Rows offset to offset + limit (to the end if None), remembered with the count."""
+        if self._page is not None and self._page[:2] == (offset, limit):
+            return self._page[2]
         with connection.cursor() as cursor:
-            cursor.execute(*pathway_sql.worklist_page(self.rows, offset=offset, limit=limit))
-            return [
-                WorklistRow(
-                    patient=pk,
-                    first_name=first,
-                    last_name=last,
-                    milestone=pathway.MILESTONES[ord_].code,
-                    due_on=due_on,
-                    days_overdue=days,
-                )
-                for pk, first, last, ord_, due_on, days in cursor.fetchall()
-            ]
+            cursor.execute(*pathway_sql.worklist_page(self.late, offset=offset, limit=limit))
+            found = cursor.fetchall()
+        rows = [
+            WorklistRow(
+                patient=pk,
+                first_name=first,
+                last_name=last,
+                milestone=pathway.MILESTONES[ord_].code,
+                due_on=due_on,
+                days_overdue=days,
+            )
+            for pk, first, last, ord_, due_on, days, _count in found
+        ]
+        if found:
+            self._count = found[0][-1]
+        elif offset == 0:
+            self._count = 0
+        self._page = (offset, limit, rows)
+        return rows
 
     def count(self) -> int:
-        if self._all is not None:
-            return len(self._all)
         if self._count is None:
             with connection.cursor() as cursor:
-                cursor.execute(*pathway_sql.worklist_count(self.rows))
+                cursor.execute(*pathway_sql.worklist_count(self.late))
                 self._count = cursor.fetchone()[0]
         return self._count
 
@@ -153,16 +162,19 @@ class Worklist:
         return self.count()
 
     def __iter__(self) -> Iterator[WorklistRow]:
-        if self._all is None:
-            self._all = self._fetch()
-        return iter(self._all)
+        return iter(self.page(offset=0, limit=None))
 
     def __getitem__(self, index: int | slice):
-        if isinstance(index, slice) and self._all is None:
-            start, stop, step = index.start or 0, index.stop, index.step
-            if start >= 0 and (stop is None or stop >= start) and step in (None, 1):
-                return self._fetch(offset=start, limit=None if stop is None else stop - start)
-        return list(self)[index]
+        cached = self._page
+        if cached and cached[:2] == (0, None):  # all of them read already
+            return cached[2][index]
+        start = index.start or 0 if isinstance(index, slice) else -1
+        if start < 0 or index.step not in (None, 1) or (index.stop or start) < start:
+            return self.page(offset=0, limit=None)[index]  # an index, a step, from the end
+        limit = None if index.stop is None else index.stop - start
+        if cached and cached[0] == start and None not in (limit, cached[1]) and limit <= cached[1]:
+            return cached[2][:limit]  # the paginator's page, cut at the count it learnt from it
+        return self.page(offset=start, limit=limit)
 
 
 def worklist_for(user: User, *, team_id: int | None = None) -> Worklist:
@@ -179,7 +191,7 @@ def worklist_for(user: User, *, team_id: int | None = None) -> Worklist:
         for team in teams_for(user).only("pk", "rule_settings")
     }
     facts = pathway_sql.facts(patients, now=timezone.now())
-    return Worklist(pathway_sql.overdue_rows(facts, team_windows))
+    return Worklist(pathway_sql.overdue(facts, team_windows))
 
 
 # --- The indicators ------------------------------------------------------------------------
