@@ -39,6 +39,9 @@ RECORD_FIELDS = tuple(
 )
 
 
+PATIENT_FIELDS = ("id", "first_name", "last_name", "team_id", "timezone", "has_osteoporosis")
+
+
 def facts(scope: QuerySet[Patient], *, now: datetime) -> Sql:
     """The patients of `scope` that have a procedure, with what the pathway reads.
 
@@ -46,9 +49,12 @@ def facts(scope: QuerySet[Patient], *, now: datetime) -> Sql:
     local today is Patient.local_today (the zone names are IANA's in both); on_pathway is
     pathway.is_on_pathway."""
     try:
-        scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+        scope_sql, scope_params = scope.values(*PATIENT_FIELDS).query.sql_with_params()
     except EmptyResultSet:  # .none(): not a clinician
-        scope_sql, scope_params = "SELECT NULL::integer WHERE false", []
+        scope_sql, scope_params = (
+            f"SELECT {', '.join(PATIENT_FIELDS)} FROM recovery_patient WHERE false",  # noqa: S608
+            [],
+        )
     record = ", ".join(f"r.{name}" for name in RECORD_FIELDS)
     sql = f"""
         SELECT p.id, p.first_name, p.last_name, p.team_id,
@@ -58,13 +64,12 @@ def facts(scope: QuerySet[Patient], *, now: datetime) -> Sql:
                     ELSE latest.cause = %s OR p.has_osteoporosis END AS on_pathway,
                COALESCE(r.treatment = ANY(%s), false) AS no_medicine,
                {record}
-        FROM recovery_patient p
+        FROM ({scope_sql}) p
         CROSS JOIN LATERAL (
             SELECT fracture_date, performed_on, cause FROM recovery_procedure
             WHERE patient_id = p.id ORDER BY performed_on DESC, id DESC LIMIT 1
         ) latest
-        LEFT JOIN bonehealth_bonehealthrecord r ON r.patient_id = p.id
-        WHERE p.id IN ({scope_sql})"""  # noqa: S608 - column names from the tables above
+        LEFT JOIN bonehealth_bonehealthrecord r ON r.patient_id = p.id"""  # noqa: S608
     params = [
         now,
         PathwayOverride.ON.value,
@@ -137,12 +142,12 @@ def overdue(facts_sql: Sql, team_windows: dict[int, dict[str, int]]) -> Sql:
 
 
 LATE = ", ".join(f"late_{k}" for k in range(len(pathway.MILESTONES)))
+# How many overdue milestones: the non-NULL late_k of each patient, no rows made.
+COUNT = f"SELECT COALESCE(sum(num_nonnulls({LATE})), 0)::integer FROM late"  # noqa: S608
 
 
 def worklist_count(late: Sql) -> Sql:
-    """How many overdue milestones: no rows to make, the non-NULL late_k of each patient."""
-    sql = f"{late[0]} SELECT COALESCE(sum(num_nonnulls({LATE})), 0) FROM late"  # noqa: S608
-    return sql, late[1]
+    return f"{late[0]} {COUNT}", late[1]
 
 
 def worklist_page(late: Sql, *, offset: int, limit: int | None) -> Sql:
@@ -155,9 +160,10 @@ def worklist_page(late: Sql, *, offset: int, limit: int | None) -> Sql:
         select.format(k=k) + f" FROM late WHERE late_{k} IS NOT NULL"  # noqa: S608
         for k in range(len(pathway.MILESTONES))
     )
-    # The count beside each row: the paginator's count without a second pass (api.py).
+    # The count beside each row, for the paginator (api.py): one scan of `late`, cheaper than
+    # count(*) OVER (), which keeps every row before the sort.
     sql = f"""{late[0]}
-        SELECT *, count(*) OVER () FROM ({per_milestone}) AS overdue
+        SELECT *, ({COUNT}) FROM ({per_milestone}) AS overdue
         ORDER BY days DESC, last_name COLLATE "C", id, ord
         LIMIT %s OFFSET %s"""  # noqa: S608 - generated above
     return sql, [*late[1], limit, offset]  # LIMIT NULL: all of them
