@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from bonehealth.models import BoneHealthChange, BoneHealthRecord
@@ -126,3 +127,22 @@ def test_the_bone_health_pages_keep_to_the_callers_scope(
     assert f"{patient.last_name}" not in other.get("/dashboard/bone-health/").content.decode()
     assert browser_client(patient.user).get("/dashboard/bone-health/").status_code == 403
     assert browser_client(None).get("/dashboard/bone-health/").status_code == 302
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_the_team_page_queries_do_not_grow(
+    browser_client, clinician, team, on_pathway, django_assert_num_queries, n
+):
+    for i in range(n):
+        patient = on_pathway(200 + i)  # six milestones overdue, the assessment done
+        BoneHealthRecord.objects.create(patient=patient, assessed_on=days(150))
+        PatientFactory(team=team)  # no procedure: in no indicator, on no worklist
+    client = browser_client(clinician)
+    client.get("/dashboard/bone-health/")  # the session's first use
+    # 1 session, 2 user, 3 the caller's teams for the picker, 4 their windows, 5 the indicators'
+    # counts, 6 every overdue row (SQL), 7 the audit INSERT, 8-10 the pipeline-health banner
+    # (heartbeats, oldest queued message, failed counts).
+    with django_assert_num_queries(10):
+        response = client.get("/dashboard/bone-health/")
+    assert response.status_code == 200
+    assert response.content.decode().count('href="/dashboard/patients/') >= 6 * n
