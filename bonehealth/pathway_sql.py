@@ -4,7 +4,7 @@ pathway.py stays the one place the rules are written; each expression here is re
 Milestone (completed_by, requires, needs_medicine, earliest_day, its team's window) or an
 Indicator (window_days, excludes_no_medicine, also), never typed out again. Computing them in
 Python took a second for 10,000 patients, most of it building model instances to read ten
-dates (bench/NOTES.md); here PostgreSQL computes them in one pass and returns only a page of
+dates (issue 17); here PostgreSQL computes them in one pass and returns only a page of
 rows, or eight counts. tests/bonehealth/test_pathway_sql.py holds both equal to pathway.py.
 
 Every statement starts from `facts`: one row per patient in the scope with a procedure, their
@@ -154,7 +154,7 @@ def worklist_page(late: Sql, *, offset: int, limit: int | None) -> Sql:
     """One row per overdue milestone, in the worklist's order: most overdue first, then last
     name (code-point order, as Python's sort), patient, pathway order. A UNION ALL of one
     SELECT per milestone over the materialized `late`: a third of the time of a LATERAL
-    VALUES or unnest() unpivot, which re-run per patient (bench/NOTES.md)."""
+    VALUES or unnest() unpivot, which re-run per patient (issue 17)."""
     select = "SELECT id, first_name, last_name, {k} AS ord, today - late_{k}, late_{k} AS days"
     per_milestone = " UNION ALL ".join(
         select.format(k=k) + f" FROM late WHERE late_{k} IS NOT NULL"  # noqa: S608
