@@ -276,7 +276,7 @@ class WorklistPaginator(Paginator):
             offset = (int(number) - 1) * self.per_page
         except (TypeError, ValueError):
             offset = -1  # Paginator.page says why
-        if offset >= 0:
+        if offset >= 0 and isinstance(self.object_list, selectors.Worklist):  # not SQLite's list
             self.object_list.page(offset=offset, limit=self.per_page)
         return super().page(number)
 

@@ -177,7 +177,30 @@ class Worklist:
         return self.page(offset=start, limit=limit)
 
 
-def worklist_for(user: User, *, team_id: int | None = None) -> Worklist:
+def worklist_in_python(patients: QuerySet[Patient]) -> list[WorklistRow]:
+    """The worklist patient by patient from pathway.py: the reference the SQL is tested
+    against, and what the SQLite demo runs (pathway_sql.py is PostgreSQL's dialect)."""
+    order = {m.code: i for i, m in enumerate(pathway.MILESTONES)}
+    rows = []
+    for patient in _with_pathway_facts(patients).filter(index_on__isnull=False):
+        view = pathway_view(patient)
+        rows.extend(
+            WorklistRow(
+                patient=patient.pk,
+                first_name=patient.first_name,
+                last_name=patient.last_name,
+                milestone=state.code,
+                due_on=state.due_on,
+                days_overdue=state.days_overdue(view.today),
+            )
+            for state in view.milestones
+            if state.status == pathway.MilestoneStatus.OVERDUE
+        )
+    rows.sort(key=lambda r: (-r.days_overdue, r.last_name, r.patient, order[r.milestone]))
+    return rows
+
+
+def worklist_for(user: User, *, team_id: int | None = None) -> Worklist | list[WorklistRow]:
     """One row per overdue milestone, most overdue first (then by last name, patient and
     pathway order), each milestone due by its team's window.
 
@@ -186,6 +209,8 @@ def worklist_for(user: User, *, team_id: int | None = None) -> Worklist:
     patients = worklist_patients_for(user)
     if team_id is not None:
         patients = patients.filter(team_id=team_id)
+    if connection.vendor != "postgresql":
+        return worklist_in_python(patients)
     team_windows = {
         team.pk: pathway.windows_for(team.rule_settings)
         for team in teams_for(user).only("pk", "rule_settings")
@@ -227,10 +252,13 @@ def indicators_for(user: User, *, start: date, end: date, team_id: int | None = 
     patients = Patient.objects.filter(team__in=teams_for(user))
     if team_id is not None:
         patients = patients.filter(team_id=team_id)
-    facts = pathway_sql.facts(patients, now=timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(*pathway_sql.indicator_counts(facts, start=start, end=end))
-        total, *counts = cursor.fetchone()
+    if connection.vendor != "postgresql":
+        total, counts = indicator_counts_in_python(patients, start=start, end=end)
+    else:
+        facts = pathway_sql.facts(patients, now=timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(*pathway_sql.indicator_counts(facts, start=start, end=end))
+            total, *counts = cursor.fetchone()
     return Indicators(
         start=start,
         end=end,
@@ -240,3 +268,24 @@ def indicators_for(user: User, *, start: date, end: date, team_id: int | None = 
             for i, indicator in enumerate(pathway.INDICATORS)
         ],
     )
+
+
+def indicator_counts_in_python(
+    patients: QuerySet[Patient], *, start: date, end: date
+) -> tuple[int, list[int]]:
+    """The patient total and each indicator's numerator and denominator, in INDICATORS order,
+    patient by patient: the reference of pathway_sql.indicator_counts (and SQLite's)."""
+    counts = [0] * (2 * len(pathway.INDICATORS))
+    total = 0
+    for patient in _with_pathway_facts(patients).filter(index_on__gte=start, index_on__lt=end):
+        view = pathway_view(patient)
+        if not view.on_pathway:
+            continue
+        total += 1
+        for i, indicator in enumerate(pathway.INDICATORS):
+            counted, met = pathway.indicator_outcome(
+                indicator, record=view.record, index=view.index_date, today=view.today
+            )
+            counts[2 * i] += met
+            counts[2 * i + 1] += counted
+    return total, counts

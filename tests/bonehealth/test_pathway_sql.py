@@ -4,7 +4,8 @@ Many varied patients: every milestone status, overrides both ways, no-medicine t
 dates on either side of the lookback and earliest-day limits and of each window, a team that
 sets its own windows, two procedures (the latest decides), none, a fracture date before the
 procedure, discharged patients, time zones whose today is not UTC's, names that sort by code
-point. The reference is what the endpoints computed before: pathway_view for each patient.
+point. The reference is what the endpoints computed before, and the SQLite demo still does:
+pathway_view for each patient (selectors.worklist_in_python, indicator_counts_in_python).
 """
 
 import datetime as dt
@@ -81,45 +82,16 @@ def reference_worklist(user, team_id=None) -> list[selectors.WorklistRow]:
     patients = selectors.worklist_patients_for(user)
     if team_id is not None:
         patients = patients.filter(team_id=team_id)
-    order = {m.code: i for i, m in enumerate(pathway.MILESTONES)}
-    rows = []
-    for patient in selectors._with_pathway_facts(patients).filter(index_on__isnull=False):
-        view = selectors.pathway_view(patient)
-        rows.extend(
-            selectors.WorklistRow(
-                patient=patient.pk,
-                first_name=patient.first_name,
-                last_name=patient.last_name,
-                milestone=state.code,
-                due_on=state.due_on,
-                days_overdue=state.days_overdue(view.today),
-            )
-            for state in view.milestones
-            if state.status == pathway.MilestoneStatus.OVERDUE
-        )
-    rows.sort(key=lambda r: (-r.days_overdue, r.last_name, r.patient, order[r.milestone]))
-    return rows
+    return selectors.worklist_in_python(patients)
 
 
 def reference_indicators(user, *, start, end, team_id=None) -> tuple[int, list]:
     patients = Patient.objects.filter(team__clinicians=user)
     if team_id is not None:
         patients = patients.filter(team_id=team_id)
-    counts = {i.code: [0, 0] for i in pathway.INDICATORS}
-    total = 0
-    facts = selectors._with_pathway_facts(patients)
-    for patient in facts.filter(index_on__gte=start, index_on__lt=end):
-        view = selectors.pathway_view(patient)
-        if not view.on_pathway:
-            continue
-        total += 1
-        for indicator in pathway.INDICATORS:
-            counted, met = pathway.indicator_outcome(
-                indicator, record=view.record, index=view.index_date, today=view.today
-            )
-            counts[indicator.code][0] += met
-            counts[indicator.code][1] += counted
-    return total, [(code, n, d) for code, (n, d) in counts.items()]
+    total, counts = selectors.indicator_counts_in_python(patients, start=start, end=end)
+    codes = [indicator.code for indicator in pathway.INDICATORS]
+    return total, [(code, counts[2 * i], counts[2 * i + 1]) for i, code in enumerate(codes)]
 
 
 @pytest.fixture
