@@ -165,7 +165,8 @@ def patient_page_for(
     """A page of patient_rows_for as tuples (PAGE_SELECT's columns), with the count of all
     the rows: the API list's one query.
 
-    Written by hand because building and compiling the annotated queryset, then a model
+    PostgreSQL's SQL (the view pages the queryset on other databases). Written by hand
+    because building and compiling the annotated queryset, then a model
     instance per row, was most of a list request's own CPU (bench/NOTES.md); the same
     conditions as patient_rows_for, which the dashboard and the detail views keep using.
     """
