@@ -14,8 +14,13 @@ from .models import AccessRecord
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 INSERT = (
     "INSERT INTO audit_accessrecord "
-    "(patient_id, actor_id, kind, method, action, at, ip, request_id) VALUES "
+    "(patient_id, actor_id, kind, method, action, at, ip, request_id) "
 )
+# On PostgreSQL the patients are one array parameter and the rest shared: a 50-row VALUES
+# list has 400 parameters, which psycopg parses and quotes afresh on every request (its
+# query cache skips statements with over 50): a tenth of a served list request.
+POSTGRES_ROWS = "SELECT unnest(%s::bigint[]), %s, %s, %s, %s, %s, %s, %s"
+ROW = "(%s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 def access_record(
@@ -52,12 +57,12 @@ def access_record(
         _field("ip").get_db_prep_value(client_ip(request), connection),
         getattr(request, "request_id", "")[:64],
     ]
-    row = "(%s, %s, %s, %s, %s, %s, %s, %s)"
     with connection.cursor() as cursor:
-        cursor.execute(
-            INSERT + ", ".join([row] * len(ids)),
-            [value for pk in ids for value in (pk, *common)],
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(INSERT + POSTGRES_ROWS, [ids, *common])
+        else:  # SQLite, the demo's database: one VALUES row per patient
+            rows = "VALUES " + ", ".join([ROW] * len(ids))
+            cursor.execute(INSERT + rows, [value for pk in ids for value in (pk, *common)])
     return len(ids)
 
 

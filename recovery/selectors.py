@@ -2,6 +2,7 @@
 
 import functools
 
+from django.db import connection
 from django.db.models import (
     F,
     Q,
@@ -120,6 +121,71 @@ def patient_rows_for(
             | Q(user__email__icontains=word)
         )
     return queryset.order_by(*PATIENT_ORDERINGS[ordering])
+
+
+# patient_page_for's hand-written query: the columns of a list row, in the order
+# patient_serializers.patient_page_data reads them, and count(*) OVER () last, the pager's
+# count read with the page. The email is a subquery in the select list, so PostgreSQL fetches
+# it for the page's rows only, after the sort and the limit (a join fetched 500).
+PAGE_SELECT = """
+SELECT p.id, (SELECT u.email FROM accounts_user u WHERE u.id = p.user_id), p.first_name,
+       p.last_name, p.date_of_birth, p.timezone, p.reminder_hour, p.has_osteoporosis,
+       p.language, p.team_id, p.enrolled_at, s.latest_performed_on, s.latest_procedure_type,
+       s.latest_levels, s.latest_pain_score, s.last_checkin_at, s.open_emergency,
+       s.open_urgent, s.open_warning, s.open_info, p.status, p.discharged_at,
+       p.discharge_reason, p.discharge_note, p.phone, p.sms_consent_at, p.reminder_channel,
+       count(*) OVER ()
+FROM recovery_patient p
+LEFT JOIN recovery_patientsummary s ON s.patient_id = p.id
+WHERE p.team_id IN (SELECT careteam_id FROM recovery_careteam_clinicians WHERE user_id = %s)
+"""
+# One search word, as icontains writes it on PostgreSQL (the pattern escaped in Python).
+PAGE_WORD = (
+    " AND (UPPER(p.first_name::text) LIKE UPPER(%s) OR UPPER(p.last_name::text) LIKE UPPER(%s)"
+    " OR UPPER((SELECT u.email FROM accounts_user u WHERE u.id = p.user_id)::text)"
+    " LIKE UPPER(%s))"
+)
+# PATIENT_ORDERINGS in SQL; tests/perf/test_patient_page.py holds the two to the same order.
+PAGE_ORDER = {
+    "risk": "s.risk_rank DESC, s.latest_pain_score DESC NULLS LAST, p.last_name, p.id",
+    "last_name": "p.last_name, p.first_name, p.id",
+    "-last_checkin_at": "s.last_checkin_at DESC NULLS LAST, p.id",
+}
+
+
+def patient_page_for(
+    user: User,
+    *,
+    search: str = "",
+    ordering: str = "risk",
+    status: str = PatientStatus.ACTIVE,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[int, list[tuple]]:
+    """A page of patient_rows_for as tuples (PAGE_SELECT's columns), with the count of all
+    the rows: the API list's one query.
+
+    PostgreSQL's SQL (the view pages the queryset on other databases). Written by hand
+    because building and compiling the annotated queryset, then a model
+    instance per row, was most of a list request's own CPU (bench/NOTES.md); the same
+    conditions as patient_rows_for, which the dashboard and the detail views keep using.
+    """
+    if not user.is_authenticated or not user.is_clinician:
+        return 0, []
+    sql, params = [PAGE_SELECT], [user.pk]
+    statuses = PATIENT_STATUS_FILTERS[status]
+    if statuses is not None:
+        sql.append(f" AND p.status IN ({', '.join(['%s'] * len(statuses))})")
+        params.extend(str(status) for status in statuses)
+    for word in search.split()[:5]:  # as patient_rows_for: at most five words
+        sql.append(PAGE_WORD)
+        params.extend([f"%{connection.ops.prep_for_like_query(word)}%"] * 3)
+    sql.append(f" ORDER BY {PAGE_ORDER[ordering]} LIMIT %s OFFSET %s")
+    params.extend([limit, offset])
+    with connection.cursor() as cursor:
+        cursor.execute("".join(sql), params)
+        rows = cursor.fetchall()
+    return (rows[0][-1] if rows else 0), rows
 
 
 def procedures_for(user: User) -> QuerySet[Procedure]:

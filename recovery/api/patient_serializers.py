@@ -1,5 +1,8 @@
 """HTTP shapes of patients: input serializers validate, output serializers render. No decisions."""
 
+import json
+import zoneinfo
+
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -123,6 +126,100 @@ class PatientSerializer(serializers.ModelSerializer):
             else fields["sms_consent_at"].to_representation(patient.sms_consent_at),
             "reminder_channel": patient.reminder_channel,
         }
+
+
+def patient_page_data(rows) -> list[dict]:
+    """PatientSerializer's rendering of selectors.patient_page_for's tuples: the API list's
+    page without a model instance or a serializer field per row.
+
+    tests/perf/test_patient_page.py holds each row equal to PatientSerializer's.
+    """
+    zone = timezone.get_current_timezone()
+    now = timezone.now()
+    todays: dict[str, object] = {}  # a page's patients share a few time zones
+    data = []
+    for (
+        pk,
+        email,
+        first_name,
+        last_name,
+        date_of_birth,
+        patient_zone,
+        reminder_hour,
+        has_osteoporosis,
+        language,
+        team_id,
+        enrolled_at,
+        performed_on,
+        procedure_type,
+        levels,
+        pain_score,
+        last_checkin_at,
+        emergency,
+        urgent,
+        warning,
+        info,
+        status,
+        discharged_at,
+        discharge_reason,
+        discharge_note,
+        phone,
+        sms_consent_at,
+        reminder_channel,
+        _count,
+    ) in rows:
+        if performed_on is None:
+            days = None
+        else:
+            today = todays.get(patient_zone)
+            if today is None:
+                today = todays[patient_zone] = now.astimezone(
+                    zoneinfo.ZoneInfo(patient_zone)
+                ).date()
+            days = (today - performed_on).days
+        data.append(
+            {
+                "id": pk,
+                "email": email,
+                "first_name": first_name,
+                "last_name": last_name,
+                "date_of_birth": date_of_birth.isoformat(),
+                "timezone": patient_zone,
+                "reminder_hour": reminder_hour,
+                "has_osteoporosis": has_osteoporosis,
+                "language": language,
+                "team": team_id,
+                "enrolled_at": _datetime(enrolled_at, zone),
+                "days_since_procedure": days,
+                "procedure_type": procedure_type,
+                # A raw cursor reads jsonb as its text (Django's JSONField decodes it).
+                "vertebral_levels": None if levels is None else json.loads(levels),
+                "latest_pain_score": pain_score,
+                "last_checkin_at": _datetime(last_checkin_at, zone),
+                "open_alerts": {
+                    "emergency": emergency,
+                    "urgent": urgent,
+                    "warning": warning,
+                    "info": info,
+                },
+                "status": status,
+                "discharged_at": _datetime(discharged_at, zone),
+                "discharge_reason": discharge_reason,
+                "discharge_note": discharge_note,
+                "phone": phone,
+                "sms_consent_at": _datetime(sms_consent_at, zone),
+                "reminder_channel": reminder_channel,
+            }
+        )
+    return data
+
+
+def _datetime(value, zone) -> str | None:
+    """DRF's DateTimeField.to_representation with its defaults (ISO 8601, UTC as "Z")."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class PatientCreatedSerializer(PatientSerializer):

@@ -12,18 +12,19 @@ STATUSES = selectors.PATIENT_STATUS_FILTERS
 
 def patient_rows(request):
     """The caller's patients, searched and ordered as the list and the dashboard ask."""
+    return selectors.patient_rows_for(request.user, **patient_list_params(request))
+
+
+def patient_list_params(request) -> dict:
+    """?search=, ?ordering= and ?status= of a patient list, checked."""
     ordering = request.query_params.get("ordering", "risk")
     if ordering not in ORDERINGS:
         raise ValidationError({"ordering": [f"Choose one of: {', '.join(ORDERINGS)}."]})
     status = request.query_params.get("status", "active")
     if status not in STATUSES:
         raise ValidationError({"status": [f"Choose one of: {', '.join(STATUSES)}."]})
-    return selectors.patient_rows_for(
-        request.user,
-        search=request.query_params.get("search", "").strip(),
-        ordering=ordering,
-        status=status,
-    )
+    search = request.query_params.get("search", "").strip()
+    return {"search": search, "ordering": ordering, "status": status}
 
 
 def scoped_patient(request, pk) -> "services.Patient":

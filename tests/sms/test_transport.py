@@ -3,7 +3,7 @@
 
 import pytest
 
-from outbox import sending, services
+from outbox import sending, services, transports
 from outbox.models import Message, SmsOptOut
 from outbox.signals import messages_settled
 from tests.support.sms_provider import ACCOUNT_SID, AUTH_TOKEN, SENDER
@@ -61,6 +61,22 @@ def test_a_refused_connection_is_retried_later(sms_settings):
     message.refresh_from_db()
     assert message.status == Status.QUEUED
     assert "ConnectError" in message.last_error
+
+
+def test_the_process_keeps_one_client_from_batch_to_batch(sms_settings):
+    assert sending.messages_send(ids=[sms().pk]) == 1
+    client = transports._sms_client()
+    assert sending.messages_send(ids=[sms(to="+12025550144").pk]) == 1
+    assert transports._sms_client() is client and not client.is_closed
+    assert len(sms_settings.sent()) == 2
+
+
+def test_a_failed_connection_drops_the_client_and_the_next_one_is_new(sms_settings):
+    assert sending.messages_send(ids=[sms().pk]) == 1
+    client = transports._sms_client()
+    sms_settings.stop()
+    assert sending.messages_send(ids=[sms(to="+12025550144").pk]) == 0
+    assert client.is_closed and transports._sms_client() is not client
 
 
 def test_a_client_error_fails_at_once_with_the_providers_reason(sms_settings):
