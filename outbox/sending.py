@@ -76,7 +76,6 @@ def _without_stopped(messages: list[Message]) -> list[Message]:
 def _send_group(channel: str, messages: list[Message]) -> int:
     transport = TRANSPORTS[channel]()
     sent = 0
-    _commits_without_flush(True)
     try:
         for message in messages:
             try:
@@ -92,20 +91,8 @@ def _send_group(channel: str, messages: list[Message]) -> int:
             _mark_sent(message, provider_id)
             sent += 1
     finally:
-        _commits_without_flush(False)
         transport.close()
     return sent
-
-
-def _commits_without_flush(on: bool) -> None:
-    """While a group is sent, this connection's commits (the marks) do not wait for the WAL
-    to reach the disk: PostgreSQL's synchronous_commit off, for the session, then reset.
-    With the worker's connection kept (tracker/celery.py), the marks' flushes were most of a
-    send task's time: SMS dispatch 0.40x to 0.48-0.76x the floor (bench/NOTES.md)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF" if on else "RESET synchronous_commit")
 
 
 def _mark_sent(message: Message, provider_id: str) -> None:
@@ -114,11 +101,8 @@ def _mark_sent(message: Message, provider_id: str) -> None:
 
     Marks stay one per message, each committed before the next message goes: one UPDATE for
     a whole batch would widen the window for a duplicate from the message in flight to the
-    batch on any worker death. The commit does not wait for the disk
-    (_commits_without_flush), which leaves that window as it was: the database has the
-    mark, committed, before the next send, whatever then happens to the worker. Only a crash
-    of the database server itself within ~0.6 s (3 x wal_writer_delay) can forget marks;
-    their messages, still "sending", go out again after the lease: a duplicate, never a loss.
+    batch on any worker death. (Committing them without waiting for the WAL flush,
+    synchronous_commit off, did not measurably speed a dispatch: bench/NOTES.md.)
     """
     now = timezone.now()
     # Written out like messages_claim: the ORM's update() was compiled afresh per message.

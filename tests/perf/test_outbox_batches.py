@@ -89,14 +89,12 @@ def sends_queries(ids: list[int]) -> int:
 
 @pytest.mark.parametrize("channel", ["email", "sms"])
 def test_a_batch_costs_a_fixed_few_queries_plus_one_mark_per_message(channel, request):
-    """Claim, read (and for SMS the STOP list) once per batch, and around the channel's group
-    the SET and RESET of synchronous_commit (sending._commits_without_flush); then one UPDATE
-    per message, the moment its transport accepted it (the at-least-once window stays one
-    message wide)."""
+    """Claim, read (and for SMS the STOP list) once per batch; then one UPDATE per message, the
+    moment its transport accepted it (the at-least-once window stays one message wide)."""
     request.getfixturevalue("smtp_settings" if channel == "email" else "sms_settings")
     small = [r.pk for r in queued(3, channel=channel)]
     large = [r.pk for r in queued(9, channel=channel)]
-    fixed = 5 if channel == "sms" else 4
+    fixed = 3 if channel == "sms" else 2
     assert sends_queries(small) == fixed + 3
     assert sends_queries(large) == fixed + 9
     assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
