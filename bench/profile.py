@@ -124,6 +124,11 @@ def whole_requests(n: int, clinician: User, patient_ids: list[int]) -> None:
     users = User.objects.filter(pk__in=patient_ids).order_by("id")
     tokens = [f"Bearer {AccessToken.for_user(user)}" for user in users]
     poster = Client()
+    # The patient app's review POST (session login), as bench/post_checkin_form.lua sends it.
+    form_posters = []
+    for user in users[:20]:
+        form_posters.append(Client())
+        form_posters[-1].force_login(user)
     for name, call in (
         ("list request", lambda i: lister.get("/api/v1/patients/?page_size=50")),
         ("dashboard request", lambda i: lister.get("/api/v1/dashboard/")),
@@ -136,8 +141,14 @@ def whole_requests(n: int, clinician: User, patient_ids: list[int]) -> None:
                 HTTP_AUTHORIZATION=tokens[i % len(tokens)],
             ),
         ),
+        (
+            "check-in form POST",
+            lambda i: form_posters[i % len(form_posters)].post(
+                "/app/checkin/review/", {"id": str(uuid.uuid4()), "pain_score": "2"}
+            ),
+        ),
     ):
-        if call(0).status_code not in (200, 201):
+        if call(0).status_code >= 400:
             continue  # not in this code base (the dashboard before issue 5)
         for i in range(10):
             call(i)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from django import forms
@@ -30,9 +31,17 @@ CHECKIN_ERRORS = {
 }
 
 
+@functools.cache
+def _checkin_fields():
+    # Built once per process: a serializer deep-copies its declared fields for every instance
+    # (bench/NOTES.md, issue 17). Shared safely: none of these fields keeps state between
+    # validations or reads the serializer's context.
+    return CheckInInputSerializer().fields
+
+
 def checkin_field_error(name: str, value) -> str | None:
     """The patient's words for why `value` is not acceptable for check-in field `name`."""
-    field = CheckInInputSerializer().fields[name]
+    field = _checkin_fields()[name]
     try:
         field.run_validation(value)
     except serializers.ValidationError:

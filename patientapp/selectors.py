@@ -23,7 +23,10 @@ def acting_patient(user: User, chosen_id: int | None = None) -> Patient | None:
     which). Asked on every request through the active care links (recovery.selectors
     .patients_for), so a revoked link stops working on the next request."""
     if user.is_patient:
-        return patients_for(user).select_related("team", "user").first()
+        patient = patients_for(user).select_related("team").first()
+        if patient is not None:
+            patient.user = user  # the signed-in user: no second copy joined in
+        return patient
     if not user.is_caregiver:
         return None
     patients = cared_patients(user)

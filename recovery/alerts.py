@@ -6,41 +6,64 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from . import rules
 from .choices import UNRESOLVED, PatientStatus
 from .locks import summary_lock
-from .models import Alert, CareTeam, CheckIn, Patient, Procedure
+from .models import Alert, CareTeam, CheckIn, Patient
 from .signals import alerts_raised
+
+# The rules' two reads in one hand-written statement: on every check-in the ORM's two querysets
+# cost 1.4 ms of Python and two round trips, this 0.2 ms and one (bench/NOTES.md, issue 17).
+# One row per earlier check-in in the lookback, newest first, or one row of NULLs when there
+# is none; every row carries the procedure the check-in follows (NULLs when there is none):
+# the latest one performed on or before the check-in's local date. For a live check-in that is
+# the patient's latest procedure; a late offline one recorded before a newer procedure is judged
+# against the procedure it followed. Plain SQL both databases read alike.
+RULE_READS_SQL = """
+SELECT c.recorded_at, c.pain_score, p.performed_on, p.pre_procedure_pain
+FROM (SELECT 1) AS one
+LEFT JOIN (
+    SELECT performed_on, pre_procedure_pain FROM recovery_procedure
+    WHERE patient_id = %(patient)s AND performed_on <= %(local_date)s
+    ORDER BY performed_on DESC, id DESC LIMIT 1
+) AS p ON 1 = 1
+LEFT JOIN recovery_checkin AS c
+    ON c.patient_id = %(patient)s AND c.recorded_at < %(at)s AND c.recorded_at >= %(since)s
+ORDER BY c.recorded_at DESC
+"""
 
 
 def checkin_context(*, checkin: CheckIn) -> rules.Context:
     patient = checkin.patient
     params = rules.parameters_for(patient.team.rule_settings)
     lookback = max(params["worsening_lookback_days"], params["new_fracture_lookback_days"])
-    history = list(
-        CheckIn.objects.filter(
-            patient_id=patient.pk,
-            recorded_at__lt=checkin.recorded_at,
-            recorded_at__gte=checkin.recorded_at - timedelta(days=lookback),
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            RULE_READS_SQL,
+            {
+                "patient": patient.pk,
+                "local_date": ops.adapt_datefield_value(
+                    checkin.recorded_at.astimezone(patient.tz).date()
+                ),
+                "at": ops.adapt_datetimefield_value(checkin.recorded_at),
+                "since": ops.adapt_datetimefield_value(
+                    checkin.recorded_at - timedelta(days=lookback)
+                ),
+            },
         )
-        .order_by("-recorded_at")
-        .values_list("recorded_at", "pain_score")
-    )
-    # The procedure this check-in follows: the latest one performed on or before its local
-    # date. For a live check-in that is the patient's latest procedure; a late offline one
-    # recorded before a newer procedure is judged against the procedure it followed.
-    local_date = checkin.recorded_at.astimezone(patient.tz).date()
-    # Two values, not a Procedure: this runs on every check-in (bench/NOTES.md).
-    performed_on, pre_procedure_pain = (
-        Procedure.objects.filter(patient_id=patient.pk, performed_on__lte=local_date)
-        .order_by("-performed_on", "-id")
-        .values_list("performed_on", "pre_procedure_pain")
-        .first()
-    ) or (None, None)
+        rows = cursor.fetchall()
+    # SQLite hands back naive UTC times (the ORM makes them aware the same way).
+    history = [
+        (at if timezone.is_aware(at) else at.replace(tzinfo=UTC), pain)
+        for at, pain, _, _ in rows
+        if at is not None
+    ]
+    _, _, performed_on, pre_procedure_pain = rows[0]
     return rules.Context(
         recorded_at=checkin.recorded_at,
         pain_score=checkin.pain_score,

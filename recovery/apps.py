@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class RecoveryConfig(AppConfig):
@@ -9,3 +9,10 @@ class RecoveryConfig(AppConfig):
         from . import checks  # registers recovery.E010
 
         post_migrate.connect(checks.after_migrate, sender=self)
+
+        from . import receivers
+        from .models import CareTeam, Patient
+
+        for signal in (post_save, post_delete):
+            signal.connect(receivers.forget_patient, sender=Patient)
+            signal.connect(receivers.forget_team, sender=CareTeam)

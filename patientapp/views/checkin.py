@@ -137,11 +137,11 @@ def _read_step(step: str, post, draft: dict) -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 @patient_required
 def checkin(request, step: str = "pain"):
+    if step == "review":  # the last step of every check-in
+        return _review(request)
     draft = _draft(request)
     if step not in checkin_steps(draft):
         raise Http404("No such question.")
-    if step == "review":
-        return _review(request)
     back_to_review = request.GET.get("back") == "review"
     if request.method == "POST":
         errors = _read_step(step, request.POST, draft)
@@ -171,9 +171,8 @@ def _template(step: str) -> str:
     return "symptom" if step in SYMPTOM_QUESTIONS else step
 
 
-def _submission(post) -> tuple[dict, dict[str, str]]:
-    """The check-in the review form sends, as the API's input, and errors by field."""
-    errors: dict[str, str] = {}
+def _submission(post) -> dict:
+    """The check-in the review form sends, as the API's input."""
     raw_pain = post.get("pain_score", "")
     pain = int(raw_pain) if raw_pain.isdigit() and len(raw_pain) <= 2 else raw_pain
     raw_temperature = post.get("temperature_c", "").strip()
@@ -183,7 +182,7 @@ def _submission(post) -> tuple[dict, dict[str, str]]:
             temperature = float(raw_temperature)
         except ValueError:
             temperature = raw_temperature
-    data = {
+    return {
         "id": post.get("id", ""),
         "pain_score": pain,
         "temperature_c": temperature,
@@ -191,47 +190,45 @@ def _submission(post) -> tuple[dict, dict[str, str]]:
         "notes": post.get("notes", ""),
         "bone_medicine": post.get("bone_medicine") or None,
     }
-    for name, value in data.items():
-        error = checkin_field_error(name, value)
-        if error:
-            errors[name] = error
-    return data, errors
 
 
 def _review(request):
-    draft = _draft(request)
-    missing_pain = draft["pain_score"] is None
     if request.method == "POST":
-        data, errors = _submission(request.POST)
-        if not errors:
-            serializer = CheckInInputSerializer(data=data, context={"patient": request.patient})
-            if serializer.is_valid():
-                try:
-                    result = recovery_services.checkin_record(
-                        patient=request.patient,
-                        data=serializer.validated_data,
-                        entered_by=request.user,
-                    )
-                except Conflict:
-                    errors["id"] = _("This check-in was already sent with other answers.")
-                else:
-                    request.session.pop(DRAFT, None)
-                    return redirect("app:checkin-done", checkin_id=result.checkin.pk)
-            else:
-                errors = {
-                    name: str(CHECKIN_ERRORS.get(name, _("Please check this answer.")))
-                    for name in serializer.errors
-                }
-        return page(
-            request,
-            "patientapp/checkin/review.html",
-            {**_review_context(draft), "errors": errors, "bad_submission": True},
-            nav="checkin",
-            status=400,
-        )
-    if missing_pain:
+        return _review_post(request)
+    draft = _draft(request)
+    if draft["pain_score"] is None:
         return redirect("app:checkin")
     return page(request, "patientapp/checkin/review.html", _review_context(draft), nav="checkin")
+
+
+def _review_post(request):
+    """The review form carries the whole check-in, judged once by the API's serializer; the
+    draft is read only to show the page again with what was wrong."""
+    serializer = CheckInInputSerializer(
+        data=_submission(request.POST), context={"patient": request.patient}
+    )
+    if serializer.is_valid():
+        try:
+            result = recovery_services.checkin_record(
+                patient=request.patient, data=serializer.validated_data, entered_by=request.user
+            )
+        except Conflict:
+            errors = {"id": _("This check-in was already sent with other answers.")}
+        else:
+            request.session.pop(DRAFT, None)
+            return redirect("app:checkin-done", checkin_id=result.checkin.pk)
+    else:
+        errors = {
+            name: str(CHECKIN_ERRORS.get(name, _("Please check this answer.")))
+            for name in serializer.errors
+        }
+    return page(
+        request,
+        "patientapp/checkin/review.html",
+        {**_review_context(_draft(request)), "errors": errors, "bad_submission": True},
+        nav="checkin",
+        status=400,
+    )
 
 
 def _review_context(draft: dict) -> dict:

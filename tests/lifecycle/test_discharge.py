@@ -280,10 +280,11 @@ def test_the_discharged_and_all_lists_run_a_constant_number_of_queries(
         lifecycle.patient_discharge(patient=gone, by=clinician, reason="recovered")
         PatientFactory(team=team)
     client = api(clinician)
-    # 1 the user behind the token, 2 the page of patients (their summary rows joined, the
-    # status a condition) with the pager's count, 3 the audit INSERT.
-    for status, expected in (("discharged", n), ("all", 2 * n), ("active", n)):
-        with django_assert_num_queries(3):
+    # 1 the user behind the token (the first request: then it is in the shared cache), 2 the
+    # page of patients (their summary rows joined, the status a condition) with the pager's
+    # count, 3 the audit INSERT.
+    for i, (status, expected) in enumerate((("discharged", n), ("all", 2 * n), ("active", n))):
+        with django_assert_num_queries(3 if i == 0 else 2):
             response = client.get("/api/v1/patients/", {"status": status})
         assert response.json()["count"] == expected
         assert {row["status"] for row in response.json()["results"]} <= {"active", "discharged"}

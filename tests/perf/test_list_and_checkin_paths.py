@@ -65,10 +65,18 @@ def test_calm_checkin_is_one_insert_without_a_transaction(patient, procedure, ap
         )
     assert response.status_code == 201, response.content
     sql = [q["sql"] for q in queries.captured_queries]
-    # user+patient+team, history, procedure, the insert: no BEGIN/COMMIT for one row.
-    assert len(sql) == 4, sql
+    # user+patient+team, the rules' reads (history and procedure), the insert: no
+    # BEGIN/COMMIT for one row.
+    assert len(sql) == 3, sql
     assert sql[-1].startswith("INSERT INTO")
     assert response.json()["alerts"] == []
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            "/api/v1/checkins/", {"id": str(uuid.uuid4()), "pain_score": 2}, format="json"
+        )
+    assert response.status_code == 201, response.content
+    # The user's row from the shared cache now (accounts/user_cache.py).
+    assert len(queries.captured_queries) == 2, queries.captured_queries
 
 
 def test_checkin_that_fires_stores_checkin_and_alert_together(patient, procedure, api):
