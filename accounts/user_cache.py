@@ -10,10 +10,13 @@ that bypass signals (a queryset's update()) call forget() themselves; the short 
 only a safety net for one that does not.
 """
 
+import logging
 from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 SECONDS = 60
 
@@ -22,20 +25,36 @@ def _key(user_id: int) -> str:
     return f"auth:user:{user_id}"
 
 
+# The cache only saves a query: with the cache server unreachable, authentication reads the
+# database as it did before (a missed forget() is bounded by SECONDS).
 def cached(user_id: int):
-    return cache.get(_key(user_id))
+    try:
+        return cache.get(_key(user_id))
+    except Exception:
+        logger.warning("user cache unreachable; reading the user from the database")
+        return None
 
 
 def remember(user) -> None:
-    cache.set(_key(user.pk), user, SECONDS)
+    try:
+        cache.set(_key(user.pk), user, SECONDS)
+    except Exception:
+        logger.warning("user cache unreachable; the user row is not kept")
 
 
 def forget(user_ids: Iterable[int | None]) -> None:
     keys = [_key(pk) for pk in user_ids if pk is not None]
     if not keys:
         return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    _delete(keys)
+    transaction.on_commit(lambda: _delete(keys))
+
+
+def _delete(keys: list[str]) -> None:
+    try:
+        cache.delete_many(keys)
+    except Exception:
+        logger.warning("user cache unreachable; %d rows may stay up to %d s", len(keys), SECONDS)
 
 
 def forget_user(sender, instance, **kwargs) -> None:

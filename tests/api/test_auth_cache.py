@@ -87,3 +87,19 @@ def test_a_row_put_back_before_the_commit_is_forgotten_after_it(
         # Another worker's read of the row as committed so far, cached before this commit.
         user_cache.remember(User.objects.get(pk=patient.user.pk))
     assert user_cache.cached(patient.user.pk) is None
+
+
+def test_an_unreachable_cache_server_falls_back_to_the_database(patient, settings):
+    # A port nothing listens on: every cache call fails at once.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+    client = client_for(patient.user)
+    assert user_queries(client) == 1
+    assert user_queries(client) == 1  # read again each time, never refused
+    patient.user.is_active = False
+    patient.user.save(update_fields=["is_active"])  # forget() fails quietly
+    assert me(client).status_code == 401
