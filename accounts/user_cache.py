@@ -13,6 +13,7 @@ only a safety net for one that does not.
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -25,9 +26,17 @@ def _key(user_id: int) -> str:
     return f"auth:user:{user_id}"
 
 
+def _shared() -> bool:
+    """A process's own memory is no place for the row: another worker's forget() would not
+    reach it (CACHE_URL unset means local memory, README "Configuration")."""
+    return not settings.CACHES["default"]["BACKEND"].endswith(".LocMemCache")
+
+
 # The cache only saves a query: with the cache server unreachable, authentication reads the
 # database as it did before (a missed forget() is bounded by SECONDS).
 def cached(user_id: int):
+    if not _shared():
+        return None
     try:
         return cache.get(_key(user_id))
     except Exception:
@@ -36,6 +45,8 @@ def cached(user_id: int):
 
 
 def remember(user) -> None:
+    if not _shared():
+        return
     try:
         cache.set(_key(user.pk), user, SECONDS)
     except Exception:

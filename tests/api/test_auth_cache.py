@@ -103,3 +103,11 @@ def test_an_unreachable_cache_server_falls_back_to_the_database(patient, setting
     patient.user.is_active = False
     patient.user.save(update_fields=["is_active"])  # forget() fails quietly
     assert me(client).status_code == 401
+
+
+def test_a_cache_in_process_memory_keeps_no_row(patient, settings):
+    # Another worker's forget() could not reach it: every request reads the database.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    client = client_for(patient.user)
+    assert user_queries(client) == 1
+    assert user_queries(client) == 1
