@@ -27,12 +27,16 @@ class AccessRecord(models.Model):
         READ = "read"
         CHANGE = "change"
 
-    # PROTECT on both: a user or patient with an audit history cannot vanish from it.
+    # PROTECT on both: a user or patient with an audit history cannot vanish from it. No
+    # index of their own: the two below lead with them, and every list page writes 50 rows.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_records"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_records",
+        db_index=False,
     )
     patient = models.ForeignKey(
-        "recovery.Patient", on_delete=models.PROTECT, related_name="access_records"
+        "recovery.Patient", on_delete=models.PROTECT, related_name="access_records", db_index=False
     )
     kind = models.CharField(max_length=8, choices=Kind.choices)
     # What was done: the HTTP method and the route's name, e.g. "GET patient-detail".
