@@ -101,8 +101,8 @@ def _mark_sent(message: Message, provider_id: str) -> None:
 
     Marks stay one per message, each committed before the next message goes: one UPDATE for
     a whole batch would widen the window for a duplicate from the message in flight to the
-    batch on any worker death. (Committing them without waiting for the WAL flush,
-    synchronous_commit off, did not measurably speed a dispatch: bench/NOTES.md.)
+    batch on any worker death. Each commit waits for the WAL flush: with synchronous_commit
+    off dispatch was faster, but a database crash could forget several marks (bench/NOTES.md).
     """
     now = timezone.now()
     # Written out like messages_claim: the ORM's update() was compiled afresh per message.
