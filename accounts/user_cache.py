@@ -5,9 +5,9 @@ Every save or delete of a user, a patient or a care team forgets the rows it is 
 (the receivers here and in recovery/receivers.py), at once and again when the transaction
 commits, so no worker can put back a row it read before the commit. A deactivation or a new
 password therefore holds on the next request on every worker: the token's password claim is
-checked against the cached row as against the database's (accounts/authentication.py). Writes
-that bypass signals (a queryset's update()) call forget() themselves; the short lifetime is
-only a safety net for one that does not.
+checked against the cached row as against the database's (accounts/authentication.py). A
+queryset's update() sends no signal: the querysets of the rows it carries forget them there
+(ForgettingQuerySet); the short lifetime is only a safety net for a write that does neither.
 """
 
 import logging
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +70,16 @@ def _delete(keys: list[str]) -> None:
 
 def forget_user(sender, instance, **kwargs) -> None:
     forget([instance.pk])
+
+
+class ForgettingQuerySet(models.QuerySet):
+    """update() forgets the cached rows of the users it touches, as a save's signal does.
+    `user_field` names the user's id on the model (the patient's user_id)."""
+
+    user_field = "pk"
+
+    def update(self, **kwargs) -> int:
+        user_ids = list(self.values_list(self.user_field, flat=True))
+        count = super().update(**kwargs)
+        forget(user_ids)
+        return count

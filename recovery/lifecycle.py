@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import user_cache
 from accounts.models import User
 from lib.exceptions import Conflict
 from outbox.services import messages_cancel
@@ -93,7 +92,6 @@ def patient_reactivate(*, patient: Patient) -> bool:
         status=PatientStatus.ACTIVE, discharged_at=None, discharge_reason="", discharge_note=""
     )
     if changed:
-        user_cache.forget([patient.user_id])  # update() sends no post_save
         patient.status = PatientStatus.ACTIVE
         patient.discharged_at = None
         patient.discharge_reason = patient.discharge_note = ""

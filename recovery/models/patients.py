@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.timezone import now
 
+from accounts.user_cache import ForgettingQuerySet
 from recovery.choices import (
     SEVERITIES_BY_RANK,
     SEVERITY_RANK,
@@ -25,6 +26,10 @@ class Language(models.TextChoices):
 
     ENGLISH = "en", "English"
     SPANISH = "es", "Español"
+
+
+class PatientQuerySet(ForgettingQuerySet):
+    user_field = "user_id"
 
 
 class Patient(models.Model):
@@ -56,6 +61,9 @@ class Patient(models.Model):
     reminder_channel = models.CharField(
         max_length=5, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL
     )
+
+    # update() forgets the cached token rows of its patients (accounts/user_cache.py).
+    objects = PatientQuerySet.as_manager()
 
     class Meta:
         constraints = [

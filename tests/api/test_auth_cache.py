@@ -111,3 +111,14 @@ def test_a_cache_in_process_memory_keeps_no_row(patient, settings):
     client = client_for(patient.user)
     assert user_queries(client) == 1
     assert user_queries(client) == 1
+
+
+def test_a_patient_queryset_update_forgets_the_rows_it_touches(patient):
+    client = client_for(patient.user)
+    assert me(client).status_code == 200
+    assert user_cache.cached(patient.user.pk) is not None
+    # update() sends no post_save: the queryset forgets by itself (ForgettingQuerySet).
+    assert Patient.objects.filter(pk=patient.pk).update(language="es") == 1
+    assert user_cache.cached(patient.user.pk) is None
+    assert user_queries(client) == 1  # the next request reads the row afresh
+    assert user_cache.cached(patient.user.pk).patient.language == "es"

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from accounts import user_cache
 from accounts.models import User
 from recovery import alerts, services
 from recovery.models import CareTeam, Patient
@@ -180,7 +179,6 @@ class Command(BaseCommand):
             Patient.objects.filter(pk=patient.pk).update(
                 enrolled_at=now - timedelta(days=days_ago + 1)
             )
-            user_cache.forget([patient.user_id])  # update() sends no post_save
             patient.refresh_from_db()
             services.procedure_record(
                 patient=patient,
