@@ -15,6 +15,8 @@ LOINC_BODY_TEMPERATURE = "8310-5"
 LOINC_BODY_TEMPERATURE_DISPLAY = "Body temperature"
 UCUM = "http://unitsofmeasure.org"
 UCUM_CELSIUS = "Cel"
+# An element left empty says why (here: the app stored the check-in before asking the pain).
+DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 
 # API.md Codes: CPT for vertebroplasty and kyphoplasty (vertebral augmentation).
 CPT = "http://www.ama-assn.org/go/cpt"

@@ -16,11 +16,16 @@ from recovery.models import Alert, CheckIn
 from . import codes
 from .elements import code_label, fhir_id, latest_of, meta_for, project_coding, ref
 
+_NOT_ASKED = CodeableConcept(
+    coding=[Coding(system=codes.DATA_ABSENT_REASON, code="not-asked", display="Not Asked")]
+)
+
 
 def checkin_observations(
     checkin: CheckIn, *, performer: Reference | None = None
 ) -> list[Observation]:
-    """A check-in as Observations: pain always, temperature when given, one per symptom.
+    """A check-in as Observations: pain always (its absence said when not asked), temperature
+    when given, one per symptom.
 
     `performer`: the caregiver's RelatedPerson when a caregiver entered it, else the patient.
     """
@@ -49,6 +54,8 @@ def checkin_observations(
                 text="Pain score (0-10)",
             ),
             valueInteger=checkin.pain_score,
+            # Stored at an emergency "yes" before the app asked the pain.
+            dataAbsentReason=_NOT_ASKED if checkin.pain_score is None else None,
             note=[{"text": checkin.notes}] if checkin.notes else None,
             **common,
         )

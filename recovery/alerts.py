@@ -61,7 +61,7 @@ def checkin_context(*, checkin: CheckIn) -> rules.Context:
     history = [
         (at if timezone.is_aware(at) else at.replace(tzinfo=UTC), pain)
         for at, pain, _, _ in rows
-        if at is not None
+        if at is not None and pain is not None
     ]
     _, _, performed_on, pre_procedure_pain = rows[0]
     return rules.Context(

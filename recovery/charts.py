@@ -148,6 +148,8 @@ def pain_chart(
     tz: zoneinfo.ZoneInfo,
     now: datetime,
 ) -> Chart:
+    # A check-in stored at an emergency "yes" before the pain was asked has no point to draw.
+    checkins = [c for c in checkins if c.pain_score is not None]
     start, end = time_domain(checkins, procedures, tz, now)
     frame = _Frame(start, end, 0, 10)
     chart = Chart(

@@ -142,7 +142,9 @@ class Context:
     """What a rule may look at: the check-in, what came before it, and the procedure."""
 
     recorded_at: datetime
-    pain_score: int
+    # None for a check-in stored at an emergency "yes" before the pain was asked (the app
+    # asks the emergency signs first): the pain rules then have nothing to judge.
+    pain_score: int | None
     temperature_c: float | None
     symptoms: frozenset[str]
     # Earlier check-ins of the patient by recorded_at, newest first: (recorded_at, pain).
@@ -193,6 +195,8 @@ def _fever(c: Context) -> bool:
 
 
 def _worsening(c: Context) -> bool:
+    if c.pain_score is None:
+        return False
     recent = c.pains_since(c.params["worsening_lookback_days"])
     if recent and c.pain_score >= recent[0] + c.params["worsening_jump_points"]:
         return True
@@ -207,7 +211,7 @@ def _worsening(c: Context) -> bool:
 
 def _no_relief(c: Context) -> bool:
     hours = c.hours_since_procedure()
-    if hours is None or c.pre_procedure_pain is None:
+    if hours is None or c.pre_procedure_pain is None or c.pain_score is None:
         return False
     in_window = c.params["no_relief_start_hours"] <= hours and c.before_procedure_day(
         c.params["no_relief_end_days"]
@@ -224,6 +228,7 @@ def _new_fracture(c: Context) -> bool:
     prior = c.pains_since(c.params["new_fracture_lookback_days"])
     return (
         bool(prior)
+        and c.pain_score is not None
         and c.pain_score >= c.params["new_fracture_pain_at_least"]
         and min(prior) <= c.params["new_fracture_prior_low_at_most"]
     )

@@ -286,6 +286,42 @@ def checkin_record(
         )
 
 
+@transaction.atomic
+def checkin_amend(*, patient: Patient, checkin_id, data: dict) -> CheckinResult:
+    """Add the rest of a check-in to the one stored at an emergency "yes" (the app asks the
+    emergency signs first and stores the check-in at once, API.md "Patient app").
+
+    Answers only add: a sign said "yes" stays, with the alert it raised. The rules run again
+    on the whole check-in; a rule that already raised an alert for it raises nothing more
+    (no second alert, no second email), a sign first given now raises its alert as any
+    check-in would. `data` is the whole check-in as checkin_record takes it, so a replay of
+    the same body afterwards is recognised as one."""
+    summary_lock(patient.pk)
+    checkin = CheckIn.objects.select_for_update().get(pk=checkin_id, patient=patient)
+    symptoms = sorted(set(checkin.symptoms) | set(data.get("symptoms", [])))
+    checkin.pain_score = data.get("pain_score", checkin.pain_score)
+    checkin.temperature_c = data.get("temperature_c", checkin.temperature_c)
+    checkin.symptoms = symptoms
+    checkin.notes = data.get("notes", checkin.notes)
+    checkin.bone_medicine = data.get("bone_medicine", checkin.bone_medicine)
+    checkin.client_payload = checkin_payload({**data, "symptoms": symptoms})
+    checkin.save(
+        update_fields=[
+            "pain_score", "temperature_c", "symptoms", "notes", "bone_medicine", "client_payload"
+        ]
+    )
+    raised = list(checkin.alerts.order_by("id"))
+    already = {alert.rule for alert in raised}
+    context = alerts.checkin_context(checkin=checkin)
+    hits = [rule for rule in rules.evaluate(context) if rule.code not in already]
+    fired = (
+        alerts.alerts_raise_for_checkin(checkin=checkin, context=context, hits=hits)
+        if hits
+        else []
+    )
+    return CheckinResult(checkin=checkin, alerts=[*raised, *fired])
+
+
 # --- Alert life cycle ----------------------------------------------------------------------
 
 

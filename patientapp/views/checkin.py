@@ -14,7 +14,6 @@ from lib.exceptions import Conflict
 from recovery import selectors as recovery_selectors
 from recovery import services as recovery_services
 from recovery.api.checkin_serializers import CheckInInputSerializer
-from recovery.choices import SEVERITY_RANK
 from recovery.services import CheckinResult
 
 from .. import selectors
@@ -26,10 +25,21 @@ DRAFT = "checkin_draft"
 
 
 def checkin_steps(draft: dict | None = None) -> list[str]:
-    """The questions in order. The bone-medicine one only when a reminder about it fell due
+    """The questions in order: the emergency signs before anything else (API.md "Patient
+    app": a "yes" to one is stored at once), then the pain, the temperature and the other
+    signs, most severe first. The bone-medicine one only when a reminder about it fell due
     since the last answer (PROTOCOL.md section 6), decided once per check-in in the draft."""
     bone = ["bone_medicine"] if draft and draft.get("ask_bone_medicine") else []
-    return ["pain", "temperature", *symptoms_in_question_order(), *bone, "note", "review"]
+    symptoms = symptoms_in_question_order()
+    emergency = emergency_questions()
+    others = [code for code in symptoms if code not in emergency]
+    return [*emergency, "pain", "temperature", *others, *bone, "note", "review"]
+
+
+def emergency_questions() -> list[str]:
+    """The emergency signs among the app's questions, in question order."""
+    emergency = set(selectors.emergency_symptoms())
+    return [code for code in symptoms_in_question_order() if code in emergency]
 
 
 def symptoms_in_question_order() -> list[str]:
@@ -92,11 +102,16 @@ def _step_context(step: str, draft: dict) -> dict:
     return context
 
 
+def _is_number(raw: str) -> bool:
+    """Plain ASCII digits only: str.isdigit() also says yes to "²", which int() refuses."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 2
+
+
 def _read_step(step: str, post, draft: dict) -> dict[str, str]:
     """Put this step's answer into the draft; return errors by field name (nothing saved)."""
     if step == "pain":
         raw = post.get("pain_score", "")
-        value = int(raw) if raw.isdigit() and len(raw) <= 2 else raw
+        value = int(raw) if _is_number(raw) else raw
         error = (
             str(checkin_field_error("pain_score", value) or "")
             if raw
@@ -136,10 +151,11 @@ def _read_step(step: str, post, draft: dict) -> dict[str, str]:
 
 @require_http_methods(["GET", "POST"])
 @patient_required
-def checkin(request, step: str = "pain"):
+def checkin(request, step: str | None = None):
     if step == "review":  # the last step of every check-in
         return _review(request)
     draft = _draft(request)
+    step = step or checkin_steps(draft)[0]
     if step not in checkin_steps(draft):
         raise Http404("No such question.")
     back_to_review = request.GET.get("back") == "review"
@@ -149,6 +165,8 @@ def checkin(request, step: str = "pain"):
             if step == "temperature":
                 request.session["temperature_unit"] = draft["unit"]
             request.session[DRAFT] = draft
+            if draft["symptoms"].get(step) and step in emergency_questions():
+                return _store_at_once(request, draft)
             return redirect(_next_step(step, draft, back_to_review=back_to_review))
         context = _step_context(step, errors.pop("_draft", draft))
         context["errors"] = errors
@@ -167,6 +185,42 @@ def checkin(request, step: str = "pain"):
     )
 
 
+def _store_at_once(request, draft: dict):
+    """An emergency "yes": the check-in is stored now, with what was answered so far, so the
+    alert is raised and the team told before any further screen; the next page says to call
+    the emergency number. Finishing the check-in later adds to this one (checkin_amend)."""
+    data = _draft_as_input(draft)
+    if draft.get("stored"):
+        result = recovery_services.checkin_amend(
+            patient=request.patient, checkin_id=draft["stored"], data=data
+        )
+    else:
+        try:
+            result = recovery_services.checkin_record(
+                patient=request.patient, data=data, entered_by=request.user
+            )
+        except Conflict:
+            # The same draft id already stored with other answers (a second tab): add to it.
+            result = recovery_services.checkin_amend(
+                patient=request.patient, checkin_id=draft["id"], data=data
+            )
+        draft["stored"] = str(result.checkin.pk)
+        request.session[DRAFT] = draft
+    return redirect("app:checkin-done", checkin_id=result.checkin.pk)
+
+
+def _draft_as_input(draft: dict) -> dict:
+    """The draft's answers so far as the check-in service takes them."""
+    return {
+        "id": uuid.UUID(draft["id"]),
+        "pain_score": draft["pain_score"],
+        "temperature_c": draft["temperature_c"],
+        "symptoms": [code for code, yes in draft["symptoms"].items() if yes],
+        "notes": draft["notes"],
+        "bone_medicine": draft.get("bone_medicine"),
+    }
+
+
 def _template(step: str) -> str:
     return "symptom" if step in SYMPTOM_QUESTIONS else step
 
@@ -174,7 +228,7 @@ def _template(step: str) -> str:
 def _submission(post) -> dict:
     """The check-in the review form sends, as the API's input."""
     raw_pain = post.get("pain_score", "")
-    pain = int(raw_pain) if raw_pain.isdigit() and len(raw_pain) <= 2 else raw_pain
+    pain = int(raw_pain) if _is_number(raw_pain) else raw_pain
     raw_temperature = post.get("temperature_c", "").strip()
     temperature = None
     if raw_temperature:
@@ -207,11 +261,19 @@ def _review_post(request):
     serializer = CheckInInputSerializer(
         data=_submission(request.POST), context={"patient": request.patient}
     )
+    stored = (request.session.get(DRAFT) or {}).get("stored")
     if serializer.is_valid():
         try:
-            result = recovery_services.checkin_record(
-                patient=request.patient, data=serializer.validated_data, entered_by=request.user
-            )
+            if stored and str(serializer.validated_data.get("id")) == stored:
+                result = recovery_services.checkin_amend(
+                    patient=request.patient, checkin_id=stored, data=serializer.validated_data
+                )
+            else:
+                result = recovery_services.checkin_record(
+                    patient=request.patient,
+                    data=serializer.validated_data,
+                    entered_by=request.user,
+                )
         except Conflict:
             errors = {"id": _("This check-in was already sent with other answers.")}
         else:
@@ -259,19 +321,38 @@ def checkin_done(request, checkin_id):
     checkin = selectors.own_checkin_get(request.user, checkin_id, request.patient)
     if checkin is None:
         raise Http404("No such check-in.")
-    alerts = sorted(checkin.alerts.all(), key=lambda a: -SEVERITY_RANK[a.severity])
+    alerts = list(checkin.alerts.all())
     guidance = CheckinResult(checkin=checkin, alerts=alerts).guidance
+    severity = guidance["severity"] if guidance else None
+    draft = request.session.get(DRAFT) or {}
+    unfinished = draft.get("stored") == str(checkin.pk)
     return page(
         request,
         "patientapp/checkin/done.html",
         {
             "checkin": checkin,
-            "severity": guidance["severity"] if guidance else None,
-            # The patient reads the rule's message in their language; the stored alert and
-            # the team's views keep the team's wording.
+            "severity": severity,
+            # Only what the most severe sign asks, plainly: a patient told to call 911 about
+            # their breathing reads nothing about fractures. The patient reads the rule's
+            # message in their language; the stored alert and the team's views keep the
+            # team's wording.
             "messages_for_patient": list(
-                dict.fromkeys(_(a.message) for a in alerts if a.severity != "info")
+                dict.fromkeys(
+                    _(a.message) for a in alerts if a.severity == severity and severity != "info"
+                )
             ),
+            # Stored at an emergency "yes": the rest of the check-in may follow, not needed.
+            "continue_url": _continue_url(draft) if unfinished else None,
         },
         nav="checkin",
     )
+
+
+def _continue_url(draft: dict) -> str:
+    """The first question not answered yet in an unfinished check-in."""
+    for step in checkin_steps(draft):
+        if step in SYMPTOM_QUESTIONS and step not in draft["symptoms"]:
+            return reverse("app:checkin-step", args=[step])
+        if step == "pain" and draft["pain_score"] is None:
+            return reverse("app:checkin-step", args=[step])
+    return reverse("app:checkin-step", args=["review"])

@@ -103,7 +103,8 @@ class CheckInSerializer(serializers.Serializer):
     entered_by = serializers.SerializerMethodField()
     recorded_at = serializers.DateTimeField()
     # The contract's ranges and codes, so the schema shows them rather than the column types.
-    pain_score = serializers.IntegerField(min_value=0, max_value=10)
+    # Null only for a check-in the app stored at an emergency "yes" before the pain was asked.
+    pain_score = serializers.IntegerField(min_value=0, max_value=10, allow_null=True)
     temperature_c = serializers.FloatField(min_value=34.0, max_value=43.0, allow_null=True)
     symptoms = serializers.ListField(child=serializers.ChoiceField(choices=Symptom.choices))
     notes = serializers.CharField(allow_blank=True)

@@ -21,7 +21,10 @@ class CheckIn(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="checkins")
     recorded_at = models.DateTimeField()
-    pain_score = models.PositiveSmallIntegerField()
+    # Null only for a check-in stored at an emergency "yes" in the app, which asks the
+    # emergency signs before the pain (API.md "Patient app"), until the patient finishes it.
+    # The API's POST always requires it. (A CHECK passes on NULL.)
+    pain_score = models.PositiveSmallIntegerField(null=True, blank=True)
     temperature_c = models.FloatField(null=True, blank=True)
     symptoms = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True, default="", max_length=2000)

@@ -6,14 +6,20 @@ from patientapp.views.checkin import checkin_steps
 
 
 def walk_checkin(client, *, pain=3, temperature="", unit="c", yes=(), notes=""):
-    """Answer every screen as a patient would; return the review form's fields."""
-    assert client.post("/app/checkin/", {"pain_score": str(pain)}).status_code == 302
-    response = client.post("/app/checkin/temperature/", {"temperature": temperature, "unit": unit})
-    assert response.status_code == 302, response.content.decode()
-    for step in checkin_steps()[2:-2]:
-        answer = "yes" if step in yes else "no"
-        assert client.post(f"/app/checkin/{step}/", {"answer": answer}).status_code == 302
-    assert client.post("/app/checkin/note/", {"notes": notes}).status_code == 302
+    """Answer every screen in the app's order as a patient would (emergency signs first; a
+    "yes" to one stores the check-in at once and the walk goes on to finish it); return the
+    review form's fields."""
+    for step in checkin_steps()[:-1]:
+        if step == "pain":
+            body = {"pain_score": str(pain)}
+        elif step == "temperature":
+            body = {"temperature": temperature, "unit": unit}
+        elif step == "note":
+            body = {"notes": notes}
+        else:
+            body = {"answer": "yes" if step in yes else "no"}
+        response = client.post(f"/app/checkin/{step}/", body)
+        assert response.status_code == 302, (step, response.content.decode())
     review = client.get("/app/checkin/review/")
     assert review.status_code == 200
     return review_fields(review.content.decode())

@@ -76,7 +76,7 @@ def test_a_warning_says_the_team_will_look(signed_in):
 
 def test_pain_11_typed_into_the_question_is_a_400_and_nothing_kept(signed_in):
     signed_in.get("/app/checkin/")
-    response = signed_in.post("/app/checkin/", {"pain_score": "11"})
+    response = signed_in.post("/app/checkin/pain/", {"pain_score": "11"})
     assert response.status_code == 400
     body = response.content.decode()
     assert "There is a problem" in body
@@ -132,7 +132,7 @@ def test_a_missing_answer_is_asked_again(signed_in):
 
 def test_the_review_links_back_and_returns_to_the_review(signed_in):
     walk_checkin(signed_in, pain=3)
-    response = signed_in.post("/app/checkin/?back=review", {"pain_score": "5"})
+    response = signed_in.post("/app/checkin/pain/?back=review", {"pain_score": "5"})
     assert response["Location"] == "/app/checkin/review/"
     fields = review_fields(signed_in.get("/app/checkin/review/").content.decode())
     assert fields["pain_score"] == ["5"]

@@ -101,7 +101,7 @@ def test_a_spanish_patients_pages_and_guidance_are_in_spanish(app_client, maria)
     assert home["Content-Language"] == "es"
     assert '<html lang="es">' in home.content.decode()
     assert "Hola, María" in home.content.decode()
-    pain = client.get("/app/checkin/").content.decode()
+    pain = client.get("/app/checkin/pain/").content.decode()
     assert "¿Cuánto le duele la espalda ahora mismo?" in pain
     assert "Intervención" in client.get("/app/history/").content.decode()
     response = client.post("/app/checkin/review/", walk_checkin(client, pain=3, yes=["chest_pain"]))
