@@ -307,7 +307,12 @@ def checkin_amend(*, patient: Patient, checkin_id, data: dict) -> CheckinResult:
     checkin.client_payload = checkin_payload({**data, "symptoms": symptoms})
     checkin.save(
         update_fields=[
-            "pain_score", "temperature_c", "symptoms", "notes", "bone_medicine", "client_payload"
+            "pain_score",
+            "temperature_c",
+            "symptoms",
+            "notes",
+            "bone_medicine",
+            "client_payload",
         ]
     )
     raised = list(checkin.alerts.order_by("id"))
@@ -315,9 +320,7 @@ def checkin_amend(*, patient: Patient, checkin_id, data: dict) -> CheckinResult:
     context = alerts.checkin_context(checkin=checkin)
     hits = [rule for rule in rules.evaluate(context) if rule.code not in already]
     fired = (
-        alerts.alerts_raise_for_checkin(checkin=checkin, context=context, hits=hits)
-        if hits
-        else []
+        alerts.alerts_raise_for_checkin(checkin=checkin, context=context, hits=hits) if hits else []
     )
     return CheckinResult(checkin=checkin, alerts=[*raised, *fired])
 

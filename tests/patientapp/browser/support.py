@@ -8,6 +8,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from patientapp.views.checkin import checkin_steps
 from recovery.services import patient_enroll, procedure_record
 from tests.factories import (
     PASSWORD,
@@ -64,20 +65,33 @@ def record_procedure(patient, days_ago=2):
     )
 
 
-def answer_checkin(page, *, pain, yes=(), continue_label="Continue", on_bone_question=None):
-    page.locator(f"#pain-{pain}").check()
-    page.get_by_role("button", name=continue_label).click()
-    page.get_by_role("button", name=continue_label).click()  # temperature: left empty
-    while "/note/" not in page.url:
+def answer_checkin(
+    page,
+    *,
+    pain,
+    yes=(),
+    continue_label="Continue",
+    finish_label="Finish my check-in",
+    on_bone_question=None,
+):
+    """Answer every screen in the app's order up to the review. An emergency "yes" lands on
+    the call page (the check-in is stored then); the walk goes on from its finish link."""
+    first = checkin_steps()[0]
+    while "/review/" not in page.url:
+        if "/checkin/done/" in page.url:
+            page.get_by_role("link", name=finish_label).click()
+            continue
         step = page.url.rstrip("/").rsplit("/", 1)[1]
-        if step == "bone_medicine":  # asked when an osteoporosis medicine reminder fell due
+        step = first if step == "checkin" else step
+        if step == "pain":
+            page.locator(f"#pain-{pain}").check()
+        elif step == "bone_medicine":  # asked when an osteoporosis medicine reminder fell due
             if on_bone_question:
                 on_bone_question(page)
             page.locator("#answer-as_prescribed").check()
-        else:
+        elif step not in ("temperature", "note"):  # those two are left empty
             page.locator("#answer-yes" if step in yes else "#answer-no").check()
         page.get_by_role("button", name=continue_label).click()
-    page.get_by_role("button", name=continue_label).click()  # note: left empty
 
 
 def sign_in(page, live_server, email):

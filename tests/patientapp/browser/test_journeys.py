@@ -112,9 +112,8 @@ def test_a_spanish_patients_email_and_pages(
     page.get_by_label("Elija una contraseña").fill(NEW_PASSWORD)
     page.get_by_label("Escriba la contraseña otra vez").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Crear contraseña y entrar").click()
-    expect(
-        page.get_by_role("heading", name="¿Cuánto le duele la espalda ahora mismo?")
-    ).to_be_visible()
+    # The first question is the first emergency sign (issue 23).
+    expect(page.get_by_role("heading", name="¿Tiene dolor en el pecho?")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "es"
     answer_checkin(page, pain=5, yes=["fever"], continue_label="Continuar")
     page.get_by_role("button", name="Enviar mi registro").click()
