@@ -64,3 +64,10 @@ urlpatterns = [
     path("", include("caregivers.page_urls")),
     path("hooks/sms/", include("outbox.urls")),
 ]
+
+# The patient app's error pages carry the emergency number (patientapp/views/errors.py);
+# elsewhere they hand over to Django's own.
+handler400 = "patientapp.views.errors.bad_request"
+handler403 = "patientapp.views.errors.permission_denied"
+handler404 = "patientapp.views.errors.page_not_found"
+handler500 = "patientapp.views.errors.server_error"

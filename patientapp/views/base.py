@@ -8,13 +8,11 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.csrf import csrf_failure as django_csrf_failure
 
 from lib.throttling import PostThrottle
 
@@ -113,7 +111,8 @@ def chrome_context(request) -> dict:
         "caregiver": caregiver,
         "can_switch": caregiver and request.session.get(ACTING_FOR) is not None,
         "team": team,
-        "emergency_number": team.emergency_number if team else settings.DEFAULT_EMERGENCY_NUMBER,
+        "emergency_number": (team.emergency_number if team else "")
+        or settings.DEFAULT_EMERGENCY_NUMBER,
         "emergency_symptoms": emergency_symptoms_text(),
     }
 
@@ -136,19 +135,6 @@ def emergency_symptoms_text() -> str:
     if len(names) < 2:
         return "".join(names)
     return _("%(some)s or %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
-
-
-def csrf_failure(request, reason=""):
-    """A form sent without its security token (an old page, or not from us): say so plainly.
-    Outside the patient app, Django's own page as before."""
-    if not request.path.startswith("/app/"):
-        return django_csrf_failure(request, reason=reason)
-    if request.path.startswith("/app/api/"):
-        return JsonResponse({"detail": "CSRF check failed; reload the page."}, status=403)
-    with translation.override(visitor_language(request)):
-        response = render(request, "patientapp/csrf_failure.html", status=403)
-    add_never_cache_headers(response)
-    return response
 
 
 def throttled(request, scope: str):

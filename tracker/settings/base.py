@@ -169,7 +169,7 @@ PHONE_REGION = env.str("PHONE_REGION", default="US").upper()
 # sent on, and at least this many hours.
 SIGNIN_LINK_MIN_HOURS = env.float("SIGNIN_LINK_MIN_HOURS", default=12.0)
 # A form sent without its CSRF token gets a page that says what to do (patientapp/views/base.py).
-CSRF_FAILURE_VIEW = "patientapp.views.base.csrf_failure"
+CSRF_FAILURE_VIEW = "patientapp.views.errors.csrf_failure"
 
 # --- Hooks between apps (lib/hooks.py) ------------------------------------------------------
 # A lower app reaches a higher one only through these dotted paths, or through the signals the
