@@ -33,9 +33,21 @@ class MfaSetupRequired(exceptions.PermissionDenied):
     """CLINICIAN_MFA=required and the clinician has no second factor yet (API.md)."""
 
 
+class PasswordRequired(exceptions.PermissionDenied):
+    """A change made with a sign-in link's session cookie before the password was given
+    again (accounts/recent_auth.py)."""
+
+    default_detail = "Confirm your password in the app first."
+
+
 def exception_handler(exc, context):
     if isinstance(exc, MfaSetupRequired):
         return Response({"mfa_setup_required": True}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, PasswordRequired):
+        return Response(
+            {"detail": str(exc.detail), "password_required": True},
+            status=status.HTTP_403_FORBIDDEN,
+        )
     if isinstance(exc, DomainError):
         return Response({"detail": exc.detail}, status=exc.status_code)
     if isinstance(exc, OperationalError | InterfaceError):

@@ -257,3 +257,21 @@ class LoginSlowDownFormMixin:
         login_success_record(email=email, device=device)
         login_device_remember(self.request, email=email, device=device)
         return cleaned
+
+
+def password_recheck(request, *, user, password: str) -> tuple[bool, int]:
+    """A signed-in person typing their password again (confirming it before a sensitive
+    change, or the current one before a new one): counted like a login, so a session in a
+    stranger's hands cannot guess at it freely. Returns (right, seconds to wait); while the
+    account or address is slowed down the password is not even checked."""
+    email = user.email
+    ip = client_ip(request)
+    device = login_device(request, email=email)
+    wait = login_wait_seconds(email=email, ip=ip, device=device)
+    if wait:
+        return False, wait
+    if user.check_password(password):
+        login_success_record(email=email, device=device)
+        return True, 0
+    login_failure_record(email=email, ip=ip, device=device)
+    return False, 0

@@ -12,7 +12,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from lib.throttling import LoginSlowDownFormMixin
+from lib.throttling import LoginSlowDownFormMixin, password_recheck
 from recovery.api.checkin_serializers import CheckInInputSerializer
 from recovery.models import Language
 from reminders.plan import Kind
@@ -152,17 +152,49 @@ class PasswordChangeForm(forms.Form):
         error_messages={"required": _("Choose a new password.")},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_current_password(self):
         value = self.cleaned_data["current_password"]
-        if not self.user.check_password(value):
-            raise forms.ValidationError(_("That is not your current password."))
+        check_current_password(self.request, self.user, value)
         return value
 
     def clean_new_password(self):
         value = self.cleaned_data["new_password"]
         password_validation.validate_password(value, self.user)
         return value
+
+
+class ConfirmPasswordForm(forms.Form):
+    """The password again before a sensitive change in a sign-in link's session."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=128,
+        error_messages={"required": _("Enter your password.")},
+    )
+
+    def __init__(self, *args, user, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
+    def clean_password(self):
+        value = self.cleaned_data["password"]
+        check_current_password(self.request, self.user, value)
+        return value
+
+
+def check_current_password(request, user, password: str) -> None:
+    """The password a signed-in person types again, slowed down like a login."""
+    right, wait = password_recheck(request, user=user, password=password)
+    if wait:
+        raise forms.ValidationError(
+            _("Too many wrong passwords. Please try again in %(wait)s seconds.") % {"wait": wait}
+        )
+    if not right:
+        raise forms.ValidationError(_("That is not your current password."))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from recovery.sms_settings import patient_sms_update, sms_settings_of
 
 from .sms_forms import ChannelForm, ConsentForm, PhoneForm, channel_choices
-from .views.base import page, patient_only, patient_required
+from .views.base import page, password_confirmed_required, patient_only, patient_required
 
 TEMPLATES = "patientapp/texts/"
 
@@ -48,8 +48,11 @@ def _posted(request):
 
 
 def _question(view):
-    """A settings question: a GET shows it, a POST answers it; the patient's own only."""
-    return require_http_methods(["GET", "POST"])(patient_required(patient_only(view)))
+    """A settings question: a GET shows it, a POST answers it; the patient's own only, and
+    the password first in a sign-in link's session (where future links and texts go)."""
+    return require_http_methods(["GET", "POST"])(
+        patient_required(patient_only(password_confirmed_required(view)))
+    )
 
 
 def _question_page(request, template: str, form, **context):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("history/", pages.history, name="history"),
     path("plan/", pages.plan, name="plan"),
     path("settings/", settings.settings_view, name="settings"),
+    path("confirm-password/", signin.confirm_password, name="confirm-password"),
     path("settings/texts/", sms_views.texts, name="texts"),
     path("settings/texts/phone/", sms_views.texts_phone, name="texts-phone"),
     path("settings/texts/consent/", sms_views.texts_consent, name="texts-consent"),

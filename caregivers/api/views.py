@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from accounts.recent_auth import RecentPasswordForChanges
 from lib.throttling import PostThrottle
 from recovery.api.scoping import scoped_patient
 from recovery.permissions import IsClinician, IsPatient
@@ -23,7 +24,8 @@ def _invite(request, patient) -> Response:
 
 
 class MyCaregiversView(generics.ListAPIView):
-    permission_classes = [IsPatient]
+    # Inviting gives lasting read access: not from a sign-in link's session alone.
+    permission_classes = [IsPatient, RecentPasswordForChanges]
     throttle_classes = [PostThrottle]
     throttle_scope = "caregiver_invitation"
     serializer_class = s.CareLinkSerializer
@@ -38,7 +40,7 @@ class MyCaregiversView(generics.ListAPIView):
 
 
 class MyCaregiverDetailView(generics.GenericAPIView):
-    permission_classes = [IsPatient]
+    permission_classes = [IsPatient, RecentPasswordForChanges]
     serializer_class = s.CareLinkSerializer
     queryset = CareLink.objects.none()  # names the model for the schema; never served
     http_method_names = ["patch", "delete", "options"]

@@ -8,12 +8,14 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts import recent_auth
 from lib.throttling import PostThrottle
 
 from .. import selectors
@@ -94,6 +96,21 @@ def patient_only(view):
     def wrapper(request, *args, **kwargs):
         if request.is_caregiver:
             return _forbidden(request, "patient-only")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def password_confirmed_required(view):
+    """A sensitive change (who gets texts, a caregiver's access): a session opened by a
+    sign-in link gives the password first (accounts/recent_auth.py); nothing changes until
+    then, and the page comes back after."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if recent_auth.needs_password(request):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('app:confirm-password')}?{query}")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -34,7 +34,7 @@ def settings_view(request):
     saved = request.GET.get("saved")
     status = 200
     if request.method == "POST" and request.POST.get("form") == "password":
-        password_form = PasswordChangeForm(request.POST, user=request.user)
+        password_form = PasswordChangeForm(request.POST, user=request.user, request=request)
         if password_form.is_valid():
             return _password_save(request, password_form)
         status = 400
@@ -68,7 +68,7 @@ def settings_view(request):
 def _caregiver_settings(request):
     """A caregiver's own things only: their password. The patient's reminders, email and
     password are the patient's; the pages follow the patient's language (API.md)."""
-    password_form = PasswordChangeForm(request.POST or None, user=request.user)
+    password_form = PasswordChangeForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and password_form.is_valid():
         return _password_save(request, password_form)
     return page(

@@ -7,21 +7,23 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import recent_auth
 from recovery import services as recovery_services
 
 from .. import services
-from ..forms import ActivateForm, PatientLoginForm
-from .base import ACTING_FOR, app_view, page, throttled
+from ..forms import ActivateForm, ConfirmPasswordForm, PatientLoginForm
+from .base import ACTING_FOR, app_view, page, patient_required, throttled
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _after_login(request, user, *, via_link: bool = False):
     login(request, user, backend=BACKEND)
-    request.session["via_link"] = via_link
+    recent_auth.session_opened(request, via_link=via_link)
 
 
 @app_view
@@ -104,3 +106,26 @@ def signin_link(request, token: str):
             "patientapp/link.html",
             {"link_patient": link.patient, "link_user": link.user if link.user_id else None},
         )
+
+
+@require_http_methods(["GET", "POST"])
+@patient_required
+def confirm_password(request):
+    """The password again, before a change a sign-in link's session may not make alone."""
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) or not target.startswith("/app/"):
+        target = reverse("app:settings")
+    form = ConfirmPasswordForm(request.POST or None, user=request.user, request=request)
+    if request.method == "POST" and form.is_valid():
+        recent_auth.password_confirmed(request)
+        return redirect(target)
+    status = 400 if request.method == "POST" else 200
+    return page(
+        request,
+        "patientapp/confirm_password.html",
+        {"form": form, "next": target},
+        nav="more",
+        status=status,
+    )

@@ -3,13 +3,14 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
 from accounts.errors import weak_password_is_a_field_error
 from accounts.models import User
+from accounts.recent_auth import RecentPasswordForChanges
 from accounts.tokens import RefreshToken, user_id_of
 from lib.throttling import ScopedThrottle
 from recovery import selectors, services
@@ -25,6 +26,10 @@ from .sms_serializers import MeSmsSerializer
 
 
 class MeView(APIView):
+    # PATCH changes the SMS phone and reminder channel: not from a sign-in link's session
+    # alone (accounts/recent_auth.py).
+    permission_classes = [IsAuthenticated, RecentPasswordForChanges]
+
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = request.user
