@@ -121,13 +121,19 @@ class ClinicianLoginView(LoginView):
     def form_valid(self, form):
         user = form.get_user()
         if mfa.mfa_enabled(user):
-            self.request.session[PENDING_KEY] = {
-                "user": user.pk,
-                "at": timezone.now().timestamp(),
-                "next": self.get_success_url(),
-            }
-            return redirect("dashboard:login-otp")
+            return mfa_step(self.request, user=user, next_url=self.get_success_url())
         return super().form_valid(form)
+
+
+def mfa_step(request, *, user: User, next_url: str):
+    """The password was right; an account with a second factor gives its code next (the
+    login's and an accepted team invitation's way in alike)."""
+    request.session[PENDING_KEY] = {
+        "user": user.pk,
+        "at": timezone.now().timestamp(),
+        "next": next_url,
+    }
+    return redirect("dashboard:login-otp")
 
 
 def _pending_user(request) -> tuple[User | None, str]:

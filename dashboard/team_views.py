@@ -16,7 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import mfa
+from accounts.views import mfa_step
 from lib.exceptions import DomainError
+from lib.middleware import client_ip
+from lib.throttling import (
+    login_device,
+    login_failure_record,
+    login_success_record,
+    login_wait_seconds,
+)
 from recovery import selectors as recovery_selectors
 from recovery import teams
 from recovery.models import TeamInvitation, TeamMembership
@@ -190,18 +199,41 @@ def invitation_accept(request, token: str):
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            # Slowed down like a login: for an existing account the password is a guess.
+            email, ip = invitation.email, client_ip(request)
+            device = login_device(request, email=email)
+            wait = login_wait_seconds(email=email, ip=ip, device=device)
+            if wait:
+                form.add_error(
+                    None, f"Too many failed sign-ins. Please try again in {wait} seconds."
+                )
+                return _invitation_page(request, invitation, form, existing, status=429)
             try:
                 with transaction.atomic():
                     user = teams.invitation_accept(token=token, **form.cleaned_data)
             except DjangoValidationError as exc:
                 form.add_error("password", exc.messages)
             except DomainError as exc:
+                login_failure_record(email=email, ip=ip, device=device)
                 form.add_error("password", str(exc.detail))
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, f"Welcome to {invitation.team.name}.")
-                return redirect(reverse("dashboard:team", args=[invitation.team_id]))
+                login_success_record(email=email, device=device)
+                return _signed_in_after_accepting(request, user, invitation)
         status = 400
+    return _invitation_page(request, invitation, form, existing, status=status)
+
+
+def _signed_in_after_accepting(request, user, invitation):
+    """Into the team's page; an account with a second factor gives its code first."""
+    next_url = reverse("dashboard:team", args=[invitation.team_id])
+    messages.success(request, f"Welcome to {invitation.team.name}.")
+    if mfa.mfa_enabled(user):
+        return mfa_step(request, user=user, next_url=next_url)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(next_url)
+
+
+def _invitation_page(request, invitation, form, existing: bool, *, status: int):
     return render(
         request,
         "dashboard/invitation.html",
