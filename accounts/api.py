@@ -97,6 +97,8 @@ class MfaConfirmView(APIView):
     def post(self, request):
         data = MfaConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if wait := mfa.mfa_wait_seconds(user=request.user, pending=True):
+            raise ValidationError({"otp": [mfa.mfa_wait_message(wait)]})
         if not mfa.mfa_setup_confirm(user=request.user, otp=data.validated_data["otp"]):
             raise ValidationError({"otp": ["This code does not match. Try the newest one."]})
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,10 +1,12 @@
 """The clinicians' second factor: TOTP (an authenticator app) plus one-time recovery codes,
 both django-otp devices. Patients are never asked for one."""
 
+import math
 import re
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -84,6 +86,25 @@ def mfa_verify(*, user: User, otp: str):
         if device.verify_token(otp):
             return device
     return None
+
+
+def mfa_wait_seconds(*, user: User, pending: bool = False) -> int:
+    """Seconds until django-otp's throttle lets the authenticator try a code again (it
+    doubles the wait after each wrong one); 0: now. `pending`: the one being set up. A code
+    sent while throttled is refused whatever it is, so the page says to wait, not that the
+    code is wrong."""
+    devices = TOTPDevice.objects.filter(user=user, confirmed=not pending)
+    now = timezone.now()
+    waits = [
+        (detail["locked_until"] - now).total_seconds()
+        for allowed, detail in (device.verify_is_allowed() for device in devices)
+        if not allowed and detail and detail.get("locked_until")
+    ]
+    return math.ceil(max(waits)) if waits and max(waits) > 0 else 0
+
+
+def mfa_wait_message(wait: int) -> str:
+    return f"Too many codes were tried. Wait {wait} seconds, then type the newest code."
 
 
 def mfa_pending_url(user: User) -> str | None:

@@ -156,6 +156,8 @@ def login_otp(request):
         wait = login_wait_seconds(email=user.email, ip=ip, device=device)
         if wait:
             form.add_error(None, f"Too many failed sign-ins. Please try again in {wait} seconds.")
+        elif otp_wait := mfa.mfa_wait_seconds(user=user):
+            form.add_error("otp", mfa.mfa_wait_message(otp_wait))
         else:
             otp_device = mfa.mfa_verify(user=user, otp=form.cleaned_data["otp"])
             if otp_device is None:
@@ -184,9 +186,12 @@ def mfa_setup(request):
         return render(request, "accounts/mfa_enabled.html", {"nav": "mfa"})
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if mfa.mfa_setup_confirm(user=request.user, otp=form.cleaned_data["otp"]):
+        if wait := mfa.mfa_wait_seconds(user=request.user, pending=True):
+            form.add_error("otp", mfa.mfa_wait_message(wait))
+        elif mfa.mfa_setup_confirm(user=request.user, otp=form.cleaned_data["otp"]):
             return render(request, "accounts/mfa_enabled.html", {"nav": "mfa", "just_now": True})
-        form.add_error("otp", "This code does not match. Try the newest one.")
+        else:
+            form.add_error("otp", "This code does not match. Try the newest one.")
         # The same secret stays (shown again); the recovery codes were shown already.
         url = mfa.mfa_pending_url(request.user)
         context = {"form": form, "nav": "mfa", "otpauth_url": url}
