@@ -43,30 +43,43 @@ def request_id_after_task(**kwargs) -> None:
     request_id_var.set("-")
 
 
-# Path segments that are secrets: calendar feeds, unsubscribe links, password-reset links.
+# Path segments that are secrets, wherever they appear in a line: calendar feeds, unsubscribe
+# links (the caregiver's too), password-reset links, reminders' sign-in links, caregiver and
+# team invitations. Every <token> path of the urls.py files is here (tests/trust/
+# test_log_masking.py checks each).
 SECRET_PATHS = re.compile(
-    r"^(/calendar/|/unsubscribe/|/app/password-reset/|/dashboard/password-reset/)[^/?]+"
+    r"(/calendar/|/unsubscribe/caregiver/|/unsubscribe/(?!caregiver/)|/app/password-reset/"
+    r"|/dashboard/password-reset/|/app/l/|/app/caregiver/accept/|/dashboard/invite/)"
+    r"[^/?#\s\"'<>]+"
 )
+# Query-string secrets: the enrollment code of /app/activate/?code=, any token= or key=.
+SECRET_QUERY = re.compile(r"([?&](?:code|token|key|secret|otp)=)[^&#\s\"'<>]+", re.IGNORECASE)
+
+
+def mask_text(text: str) -> str:
+    """A line fit for a log: every path token and query-string secret replaced by "…"."""
+    return SECRET_QUERY.sub(r"\1…", SECRET_PATHS.sub(r"\1…", text))
 
 
 def mask_path(path: str) -> str:
     """A path fit for a log: no query string, no token."""
-    path = path.split("?", 1)[0]
-    return SECRET_PATHS.sub(r"\1…", path)
+    return mask_text(path.split("?", 1)[0])
 
 
 class RequestIdFilter(logging.Filter):
     """Stamp each record with the current request's id ("-" outside a request), and mask
-    the path Django's request loggers put in their warnings ("Not Found: /calendar/...")."""
+    the secrets of any logger's message (Django's "Not Found: /app/l/<token>/", the CSRF
+    warning's path, a library that logs a URL): on the root handler, so no logger escapes."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
-        if record.name.startswith(("django.request", "django.security")) and record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(
-                mask_path(arg) if isinstance(arg, str) and arg.startswith("/") else arg
-                for arg in args
-            )
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record still gets logged, as logging does
+            return True
+        masked = mask_text(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
         return True
 
 
