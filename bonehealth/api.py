@@ -267,6 +267,9 @@ class BoneHealthView(APIView):
         return Response(BoneHealthSerializer(scoped_view(request, pk)).data)
 
 
+MAX_OFFSET = 2**62
+
+
 class WorklistPaginator(Paginator):
     """Reads the page before the count: the page's rows carry the count (selectors.Worklist),
     and each query costs the whole worklist's computation, so this saves one of two."""
@@ -276,6 +279,8 @@ class WorklistPaginator(Paginator):
             offset = (int(number) - 1) * self.per_page
         except (TypeError, ValueError):
             offset = -1  # Paginator.page says why
+        if offset > MAX_OFFSET:
+            offset = -1  # past any page (and past SQL's bigint): Paginator.page says so
         if offset >= 0 and isinstance(self.object_list, selectors.Worklist):  # not SQLite's list
             self.object_list.page(offset=offset, limit=self.per_page)
         return super().page(number)

@@ -239,7 +239,9 @@ class LoginSlowDownFormMixin:
 
     def clean(self):
         email = self.cleaned_data.get("username")
-        email = email if isinstance(email, str) else None
+        if not isinstance(email, str) or not email:
+            # No address (the field says it is required): nothing to check or count.
+            return self.cleaned_data
         if login_input_error(email):
             raise ValidationError(login_input_error(email), code="invalid")
         ip = client_ip(self.request) if self.request is not None else None

@@ -5,7 +5,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Message, SmsKeyword, SmsOptOut
+from .models import InboundSms, Message, SmsKeyword, SmsOptOut
 from .services import messages_cancel
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,19 @@ def _reported_message(provider_id: str, message_id: int | None) -> Message | Non
     if message is None and message_id is not None:
         message = rows.filter(pk=message_id, provider_id__in=["", provider_id]).first()
     return message
+
+
+def inbound_sms_first_time(*, message_sid: str) -> bool:
+    """Remember an inbound text's MessageSid; False when it was seen before (a replay). A
+    text without a usable id is taken as new: the provider always sends one."""
+    sid = message_sid.strip()
+    if not sid:
+        return True
+    if len(sid) > 64 or not sid.isascii() or not sid.isprintable():
+        return False  # not the provider's id: nothing to act on
+    # The unique column decides between two concurrent deliveries of one text.
+    _, created = InboundSms.objects.get_or_create(message_sid=sid)
+    return created
 
 
 def sms_keyword_received(*, number: str, body: str) -> str | None:

@@ -126,3 +126,15 @@ class PipelineHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InboundSms(models.Model):
+    """Each inbound text's provider id, remembered so a replayed webhook (the provider's
+    retry, or an attacker's copy of a signed STOP) does nothing the second time. The one
+    place inbound texts are deduplicated."""
+
+    message_sid = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.message_sid
