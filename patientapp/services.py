@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from recovery import services as recovery_services
+from recovery.choices import PatientStatus
 from recovery.models import Patient
 from reminders import services as reminder_services
 
@@ -87,9 +88,15 @@ def _usable(token: str, purpose: str, now: datetime):
 
 
 def _still_allowed(link: SignInLink | None) -> SignInLink | None:
-    """A caregiver's link works only while they still help the patient (an active care link,
-    asked now: revoking after the email was sent stops it)."""
-    if link is None or not link.user_id:
+    """A link works only while it can sign someone in: not for a discharged patient or an
+    inactive account (it is then left unspent, issue 23), and a caregiver's only while they
+    still help the patient (an active care link, asked now: revoking after the email was
+    sent stops it)."""
+    if link is None:
+        return None
+    if link.patient.status == PatientStatus.DISCHARGED or not link.patient.user.is_active:
+        return None
+    if not link.user_id:
         return link
     from recovery.selectors import patients_for
 

@@ -152,3 +152,15 @@ def test_a_link_session_must_give_the_password_to_change_it(client, patient):
     patient.user.refresh_from_db()
     assert patient.user.check_password("a brand new passphrase 77")
     assert client.get("/app/").status_code == 200  # still signed in
+
+
+def test_a_discharged_patients_link_is_not_spent(client, patient, clinician):
+    """Issue 23, low 16: it signs nobody in, so it is left as it was."""
+    from recovery.lifecycle import patient_discharge
+
+    token = signin_link_issue(patient=patient)
+    patient_discharge(patient=patient, by=clinician, reason="recovered", note="")
+    response = client.post(f"/app/l/{token}/")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert SignInLink.objects.get().used_at is None
