@@ -38,7 +38,10 @@ class PasswordResetView(APIView):
     def post(self, request):
         data = PasswordResetSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        passwords.password_reset_request(email=data.validated_data["email"])
+        email = data.validated_data["email"]
+        passwords.password_reset_request(
+            email=email, requester=passwords.reset_requester(request, email)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils.http import base36_to_int, int_to_base36
 
 from lib.exceptions import DomainError
-from lib.throttling import account_digest, login_success_record
+from lib.middleware import client_ip
+from lib.throttling import account_digest, login_device, login_success_record
 from outbox.models import Message
 from outbox.services import email_queue
 
@@ -38,8 +39,11 @@ class InvalidResetToken(DomainError):
     default_detail = "This link is wrong, used or expired. Ask for a new one."
 
 
-def _emails_this_hour(email: str) -> int:
-    key = f"password-reset-emails:{account_digest(email)}"
+def _emails_this_hour(email: str, requester: str = "") -> int:
+    """How many reset emails to this address this hour, counting this one: per requester
+    (the account's own signed-in device, else the client's address), so a stranger asking
+    again and again uses up only their own allowance, never the owner's."""
+    key = f"password-reset-emails:{account_digest(email)}:{requester}"
     cache.add(key, 0, timeout=3600)
     try:
         return cache.incr(key)
@@ -52,12 +56,32 @@ def reset_token_make(user: User) -> str:
     return f"{int_to_base36(user.pk)}-{default_token_generator.make_token(user)}"
 
 
+def _deceased(user: User) -> bool:
+    """A patient who died gets no more email (recovery/lifecycle.py); the request answers
+    the same as for any address."""
+    patient = getattr(user, "patient", None) if user.is_patient else None
+    return patient is not None and patient.is_deceased
+
+
 @transaction.atomic
-def password_reset_request(*, email: str) -> Message:
+def password_reset_request(*, email: str, requester: str = "") -> Message:
+    """`requester`: who asks (reset_requester), so the hourly limit is theirs."""
     email = User.objects.normalize_email(email).lower()
-    user = User.objects.filter(email=email).first()
-    allowed = _emails_this_hour(email) <= settings.PASSWORD_RESET_EMAILS_PER_HOUR
-    known = user is not None and user.is_active and user.role in RESET_PATHS and allowed
+    # The patient row with the user, in the one query an unknown address costs too.
+    user = User.objects.filter(email=email).select_related("patient").first()
+    limit = settings.PASSWORD_RESET_EMAILS_PER_HOUR
+    allowed = _emails_this_hour(email, requester) <= limit and (
+        # The owner's own device is never held back by strangers; everyone else shares a
+        # wider ceiling, so many addresses together still cannot flood the mailbox.
+        requester.startswith("device:") or _emails_this_hour(email, "anyone") <= limit * 5
+    )
+    known = (
+        user is not None
+        and user.is_active
+        and user.role in RESET_PATHS
+        and allowed
+        and not _deceased(user)
+    )
     # The same work either way: a stand-in account for an unknown address.
     account = user if known else User(pk=0, email=email, role=User.Role.PATIENT)
     message = email_queue(
@@ -103,3 +127,10 @@ def password_reset_confirm(*, token: str, password: str) -> User:
     account_password_set(user=user, password=password)  # a weak one: Django's ValidationError
     login_success_record(email=user.email)  # the owner of the address: the slow-down ends
     return user
+
+
+def reset_requester(request, email: str) -> str:
+    """Who asks for a reset, for its hourly limit: a device that signed in to this account
+    before (its login cookie or header, lib/throttling.py), else the client's address."""
+    device = login_device(request, email=email)
+    return f"device:{device}" if device else f"address:{client_ip(request)}"

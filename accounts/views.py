@@ -85,7 +85,10 @@ def password_reset_request(request, audience: str, context: dict):
                 None, _("Too many requests. Please try again in %(wait)s seconds.") % {"wait": wait}
             )
         elif form.is_valid():
-            passwords.password_reset_request(email=form.cleaned_data["email"])
+            email = form.cleaned_data["email"]
+            passwords.password_reset_request(
+                email=email, requester=passwords.reset_requester(request, email)
+            )
             return render(request, "accounts/password_reset_sent.html", context)
     return render(request, "accounts/password_reset_request.html", {**context, "form": form})
 

@@ -13,6 +13,7 @@ from accounts.models import User
 from lib.exceptions import DomainError
 from outbox.services import email_queue, messages_cancel
 from recovery.models import Patient
+from recovery.services import PatientDeceased
 from reminders.calendar_feeds import calendar_feed_rotate
 
 from . import tokens
@@ -62,6 +63,8 @@ def carelink_invite(
 ) -> CareLink:
     """Store the invitation and email its single-use link (the email row in this transaction,
     its wake-up after commit). Whoever the address belongs to: the answer never tells."""
+    if patient.is_deceased:
+        raise PatientDeceased()
     now = timezone.now()
     token = tokens.generate()
     link = CareLink.objects.create(

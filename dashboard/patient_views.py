@@ -7,6 +7,8 @@ with the API's own serializers (dashboard/patient_forms.py), writes through the 
 services as the API, and records the change in the audit trail.
 """
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
@@ -17,6 +19,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from accounts.errors import email_taken_is_a_field_error
 from audit.services import access_record
 from caregivers import services as caregiver_services
+from lib.throttling import PostThrottle
 from recovery import lifecycle, services
 from recovery import selectors as recovery_selectors
 
@@ -82,7 +85,11 @@ def patient_enrol(request):
 @clinician_required
 def enrollment_code_new(request, pk: int):
     patient = _patient(request, pk)
-    code = services.enrollment_code_issue(patient=patient)
+    try:
+        code = services.enrollment_code_issue(patient=patient)
+    except services.PatientDeceased as exc:
+        messages.error(request, str(exc.detail))
+        return redirect("dashboard:patient", patient.pk)
     _changed(request, patient, "dashboard-enrollment-code")
     return _handout(request, patient, code, status=201)
 
@@ -170,10 +177,16 @@ def caregiver_invite(request, pk: int):
     does: the same service, the same answer whoever the address belongs to."""
     patient = _patient(request, pk)
     form = CaregiverInviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and (refused := _invitations_throttled(request)):
+        return refused
     if request.method == "POST" and form.is_valid():
-        caregiver_services.carelink_invite(
-            patient=patient, invited_by=request.user, **form.cleaned_data
-        )
+        try:
+            caregiver_services.carelink_invite(
+                patient=patient, invited_by=request.user, **form.cleaned_data
+            )
+        except services.PatientDeceased as exc:
+            messages.error(request, str(exc.detail))
+            return redirect("dashboard:patient", patient.pk)
         _changed(request, patient, "dashboard-caregiver-invite")
         messages.success(request, f"An invitation was emailed to {form.cleaned_data['email']}.")
         return redirect("dashboard:patient", patient.pk)
@@ -184,3 +197,21 @@ def caregiver_invite(request, pk: int):
         nav="patients",
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _invitations_throttled(request):
+    """The API's limit on caregiver invitations (THROTTLE_RATES["caregiver_invitation"]),
+    counted per clinician, on the dashboard's form too: a 429 page, or None."""
+    throttle = PostThrottle()
+    if throttle.allow_request(request, SimpleNamespace(throttle_scope="caregiver_invitation")):
+        return None
+    wait = max(int(throttle.wait() or 1), 1)
+    response = page(
+        request,
+        "dashboard/throttled.html",
+        {"wait": wait},
+        nav="patients",
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response

@@ -22,6 +22,10 @@ from .models import Alert, CareTeam, CheckIn, EnrollmentCode, Patient, Procedure
 from .rules import guidance_for
 
 
+class PatientDeceased(Conflict):
+    default_detail = "This patient has died: nothing more is sent to them or for them."
+
+
 class ReplayConflict(Conflict):
     default_detail = "A check-in with this id exists with a different body."
 
@@ -90,6 +94,8 @@ def patient_enroll(*, team: CareTeam, data: dict) -> tuple[Patient, str]:
 @transaction.atomic
 def enrollment_code_issue(*, patient: Patient) -> str:
     """Void any earlier code, store a new one as a keyed hash and email it to the patient."""
+    if patient.is_deceased:
+        raise PatientDeceased()
     now = timezone.now()
     patient.enrollment_codes.filter(used_at=None, voided_at=None).update(voided_at=now)
     # An unsent email with the voided code would only confuse the patient: cancel it.

@@ -94,6 +94,11 @@ class Patient(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
     @property
+    def is_deceased(self) -> bool:
+        """Discharged because they died: nothing more is sent to them or for them."""
+        return self.status == "discharged" and self.discharge_reason == "deceased"
+
+    @property
     def initials(self) -> str:
         return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
 

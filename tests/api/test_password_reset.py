@@ -161,16 +161,46 @@ def test_reset_requests_are_throttled_per_address(settings, db):
     assert ask("n5@example.test", addr="10.0.0.2").status_code == 204
 
 
-def test_one_address_gets_at_most_a_few_emails_an_hour(settings, patient):
-    settings.PASSWORD_RESET_EMAILS_PER_HOUR = 2
-    for n in range(4):
-        assert ask(patient.user.email, addr=f"10.0.1.{n}").status_code == 204
-    statuses = list(
+def reset_statuses() -> list[str]:
+    return list(
         Message.objects.filter(category="password-reset")
         .order_by("pk")
         .values_list("status", flat=True)
     )
-    assert statuses == ["queued", "queued", "cancelled", "cancelled"]
+
+
+def test_one_requester_gets_at_most_a_few_emails_an_hour_to_an_address(settings, patient):
+    settings.PASSWORD_RESET_EMAILS_PER_HOUR = 2
+    for _ in range(4):
+        assert ask(patient.user.email, addr="10.0.1.1").status_code == 204
+    assert reset_statuses() == ["queued", "queued", "cancelled", "cancelled"]
+
+
+def test_many_requesters_together_send_an_address_at_most_five_times_that(settings, patient):
+    """Issue 23, low 11 changed this test: the limit was the address's alone (whoever asked,
+    so a stranger could use up the owner's allowance); each requester now has their own,
+    under a ceiling five times wider for everyone together."""
+    settings.PASSWORD_RESET_EMAILS_PER_HOUR = 2
+    for n in range(12):
+        assert ask(patient.user.email, addr=f"10.0.2.{n}").status_code == 204
+    assert reset_statuses() == ["queued"] * 10 + ["cancelled"] * 2
+
+
+def test_a_stranger_cannot_use_up_the_owners_allowance(settings, patient):
+    settings.PASSWORD_RESET_EMAILS_PER_HOUR = 2
+    device = login(patient.user.email, PASSWORD)["X-Device-Token"]  # the owner's phone
+    for n in range(12):  # strangers, from many addresses, use up the shared ceiling
+        ask(patient.user.email, addr=f"10.0.3.{n}")
+    Message.objects.all().delete()
+    owner = APIClient().post(
+        "/api/v1/auth/password-reset/",
+        {"email": patient.user.email},
+        format="json",
+        REMOTE_ADDR="10.0.3.1",
+        HTTP_X_DEVICE_TOKEN=device,
+    )
+    assert owner.status_code == 204
+    assert reset_statuses() == ["queued"]
 
 
 def test_a_reset_ends_the_failed_login_slow_down(settings, patient):
