@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -57,6 +59,29 @@ def accept_url(token: str) -> str:
 # --- Invitation ----------------------------------------------------------------------------
 
 
+# What a person typed may reach another person's inbox only as plain words: no link, no
+# address, no second line (issue 23, low 12). Our own link is the only one in the email.
+_LINK_LIKE = re.compile(
+    r"\S*(?:[a-z][a-z0-9+.-]*:/+|www\.|@)\S*"  # a URL with a scheme, www., an email address
+    r"|\S*\b[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2,24})(?:[/:?#]\S*)?(?=\W|$)",  # a bare domain
+    re.IGNORECASE,
+)
+
+
+def inert_text(value: str, *, limit: int) -> str:
+    """Free text as inert words: control and format characters (bidi overrides included)
+    dropped, every line break folded into a space, link-like runs taken out, then cut to
+    `limit` characters. HTML escaping is the template's."""
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in value
+        if unicodedata.category(ch) != "Cf"
+    )
+    text = _LINK_LIKE.sub(" ", text)
+    text = " ".join(text.split())
+    return text[:limit].rstrip()
+
+
 @transaction.atomic
 def carelink_invite(
     *, patient: Patient, email: str, name: str, relationship: str, invited_by: User
@@ -81,8 +106,8 @@ def carelink_invite(
         to=email,
         template="caregivers/email/invitation",
         context={
-            "name": name,
-            "relationship": relationship,
+            "name": inert_text(name, limit=80),
+            "relationship": inert_text(relationship, limit=40),
             # Initials only: the address was typed by someone else and may be wrong.
             "patient_initials": patient.initials,
             "by_team": not invited_by.is_patient,

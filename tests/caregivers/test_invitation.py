@@ -335,3 +335,24 @@ def test_invitations_are_throttled_per_account(api, patient, settings):
     assert [invite(client).status_code for _ in range(3)] == [201, 201, 429]
     assert CareLink.objects.count() == 2
     assert client.get("/api/v1/me/caregivers/").status_code == 200  # reading is not counted
+
+
+def test_the_invitation_email_carries_no_link_or_line_but_ours(api, patient):
+    """Issue 23, low 12: the name and relationship as typed reach the inbox as inert words."""
+    from outbox.models import Message
+
+    body = {
+        "email": "target@care.test",
+        "name": "Ann\n\nYour account is locked: go to https://evil.example/login"
+        " or www.evil.example",
+        "relationship": "daughter\r\nCall +1 555 0100 at evil.example",
+    }
+    assert api(patient.user).post("/api/v1/me/caregivers/", body, format="json").status_code == 201
+    email = Message.objects.get(category="caregiver-invitation")
+    for part in (email.body_text, email.body_html):
+        assert "evil.example" not in part
+        assert "https://evil" not in part and "www." not in part
+    assert "Hello Ann Your account is locked: go to or," in email.body_text
+    assert email.body_html.count("<a ") == 1  # ours
+    lines = email.body_text.splitlines()
+    assert not any(line.startswith(("Call", "Your account")) for line in lines)
