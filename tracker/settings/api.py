@@ -18,6 +18,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "lib.exceptions.exception_handler",
+    # ?format= and a resource's own type win over Accept; never a 406 (lib/negotiation.py).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "lib.negotiation.QueryFormatFirst",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 if DEBUG:
