@@ -2,12 +2,16 @@
 second factor (accounts/mfa.py)."""
 
 from django.contrib.auth.models import update_last_login
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenObtainSerializer
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts import mfa
@@ -74,6 +78,26 @@ class LoginView(TokenObtainPairView):
         return Response(serializer.validated_data, headers={"X-Device-Token": token})
 
 
+def _spend(refresh: RefreshToken) -> None:
+    """Blacklist the refresh token being rotated, once. Two concurrent refreshes with one
+    token both pass simplejwt's blacklist check, and its get_or_create lets both through;
+    one INSERT of the token's blacklist row (unique per token) can win, so exactly one
+    refresh gets its 200 and the other a 401."""
+    outstanding, _ = OutstandingToken.objects.get_or_create(
+        jti=refresh[api_settings.JTI_CLAIM],
+        defaults={
+            "token": str(refresh),
+            "created_at": timezone.now(),
+            "expires_at": datetime_from_epoch(refresh["exp"]),
+        },
+    )
+    try:
+        with transaction.atomic():
+            BlacklistedToken.objects.create(token=outstanding)
+    except IntegrityError:
+        raise InvalidToken("Token is blacklisted") from None
+
+
 class RefreshSerializer(serializers.Serializer):
     """simplejwt's refresh with rotation, refusing a token whose account was deactivated or
     whose password changed since (a new password also blacklists them: accounts/services.py),
@@ -89,7 +113,7 @@ class RefreshSerializer(serializers.Serializer):
         except TokenError as exc:
             raise InvalidToken(exc.args[0]) from exc
         data = {"access": str(refresh.access_token)}
-        refresh.blacklist()
+        _spend(refresh)
         refresh.set_jti()
         refresh.set_exp()
         refresh.set_iat()

@@ -71,3 +71,27 @@ def test_two_patients_patched_to_one_email_at_once(api, clinician, team):
     answers = race(4, patch)
     assert sorted(status for status, _ in answers) == [200, 400, 400, 400], answers
     assert User.objects.filter(email="same@patient.test").count() == 1
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_refreshes_with_one_token_give_exactly_one_200(patient):
+    """Issue 23, low 8 (API.md "Patient app"): rotation spends the token once."""
+    require_postgresql()
+    from tests.factories import PASSWORD
+
+    for _attempt in range(3):  # a few rounds: the race must be lost every time, not by luck
+        pair = APIClient().post(
+            "/api/v1/auth/token/",
+            {"email": patient.user.email, "password": PASSWORD},
+            format="json",
+        )
+        refresh = pair.json()["refresh"]
+        answers = race(
+            4,
+            lambda token=refresh: APIClient().post(
+                "/api/v1/auth/token/refresh/", {"refresh": token}, format="json"
+            ),
+        )
+        statuses = sorted(status for status, _ in answers)
+        assert statuses == [200, 401, 401, 401], answers
