@@ -48,3 +48,27 @@ def test_sign_in_and_reset_pages_have_no_csp_violation(
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     assert seen == []
+
+
+def test_the_unsubscribe_pages_are_styled_under_the_csp(
+    page,  # noqa: F811
+    live_server,
+    transactional_db,
+    patient,
+):
+    """Issue 23, low 15: their inline styles were blocked, and they rendered unstyled."""
+    from reminders.optouts import unsubscribe_token
+
+    seen = violations_on(page)
+    token = unsubscribe_token(patient_id=patient.pk, kind="all")
+    for path in (f"/unsubscribe/{token}/", "/unsubscribe/not-a-token/"):
+        page.goto(f"{live_server.url}{path}")
+        style = page.evaluate(
+            "() => { const s = getComputedStyle(document.body);"
+            " return {width: s.maxWidth, font: s.fontFamily}; }"
+        )
+        assert style["width"] != "none" and "sans-serif" in style["font"], (path, style)
+    button = page.goto(f"{live_server.url}/unsubscribe/{token}/") and page.locator("button")
+    box = button.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+    assert seen == []
