@@ -326,5 +326,7 @@
     serviceWorker();
   });
   window.addEventListener("online", flush);
+  // A phone may say "online" with no signal, and then no "online" event comes: try again.
+  setInterval(function () { if (readQueue().filter(mine).length) flush(); }, 30000);
   window.recoveryQueue = { read: readQueue, flush: flush, draft: readDraft };
 })();
