@@ -96,3 +96,17 @@ def test_the_offline_form_asks_in_the_online_order_emergency_signs_first(app_cli
     assert page.index(f'data-step="{emergency_questions()[0]}"') < page.index('data-step="pain"')
     # The call button shown at an emergency "yes" comes before everything else on the page.
     assert page.index('id="offline-call-first"') < page.index('class="skip-link"')
+
+
+def test_the_offline_pages_new_words_are_in_spanish(app_client, patient):
+    patient.language = "es"
+    patient.save()
+    page = app_client(patient.user).get("/app/offline/").content.decode()
+    for words in (
+        "Sin señal no se puede contactar con su equipo de atención. Llame ahora.",
+        "Las respuestas que ya dio están rellenadas abajo.",
+        "No hay nadie con la sesión iniciada en este teléfono.",
+        'data-sent="Su registro se ha enviado"',
+        "Su equipo de atención ya puede verlo.",
+    ):
+        assert words in page, words
