@@ -77,9 +77,7 @@ def test_a_caregivers_item_is_stored_for_the_patient_it_names(
     assert (checkin.patient, checkin.entered_by) == (patient, caregiver)
 
 
-def test_every_page_names_its_account_and_the_cached_shell_names_nobody(
-    app_client, patient
-):
+def test_every_page_names_its_account_and_the_cached_shell_names_nobody(app_client, patient):
     client = app_client(patient.user)
     assert f'data-account="{patient.user.pk}"' in client.get("/app/").content.decode()
     assert 'data-account=""' in app_client().get("/app/login/").content.decode()

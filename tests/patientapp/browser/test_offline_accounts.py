@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from patientapp.views.checkin import checkin_steps, emergency_questions
 from recovery.models import Alert, CheckIn
-from tests.factories import PASSWORD, CareLinkFactory, CaregiverFactory, PatientFactory
+from tests.factories import PASSWORD, CaregiverFactory, CareLinkFactory, PatientFactory
 from tests.support.worker import wait_until
 
 from .support import PHONE, record_procedure
