@@ -22,8 +22,11 @@
   function rememberAccount() {
     var account = document.body.dataset.account;
     if (account === undefined) return;
-    if (account) localStorage.setItem(ACCOUNT, account);
-    else localStorage.removeItem(ACCOUNT);
+    if (account) { localStorage.setItem(ACCOUNT, account); return; }
+    // Signed out: the queue stays for its account; an unfinished check-in ends, as the
+    // server's draft does with the session.
+    localStorage.removeItem(ACCOUNT);
+    localStorage.removeItem(DRAFT);
   }
   function mine(item) { return !!item.account && item.account === currentAccount(); }
 
@@ -226,7 +229,8 @@
     }
     var draft = readDraft();
     if (draft && prefill(form, draft)) document.getElementById("offline-prefilled").hidden = false;
-    showCallFirst(form, false);
+    // An emergency "yes" whose step could not be sent: the call button first, at once.
+    showCallFirst(form, true);
     form.querySelectorAll("[data-emergency] input[value=yes]").forEach(function (input) {
       input.addEventListener("change", function () { showCallFirst(form, true); });
     });
