@@ -13,7 +13,7 @@ from recovery.models import Alert, CheckIn
 from tests.factories import PASSWORD, CaregiverFactory, CareLinkFactory, PatientFactory
 from tests.support.worker import wait_until
 
-from .support import PHONE, record_procedure
+from .support import PHONE, answer_checkin, record_procedure
 
 pytestmark = pytest.mark.browser
 
@@ -239,3 +239,45 @@ def test_an_emergency_yes_with_no_signal_shows_the_call_button_first(
         ".find(e => e.offsetParent !== null).getAttribute('href')"
     )
     assert first_control == "tel:112"
+
+
+def test_losing_signal_at_an_emergency_yes_shows_the_call_button_first(
+    context, page, live_server, transactional_db, team
+):
+    team.emergency_number = "112"
+    team.save()
+    patient = PatientFactory(team=team, first_name="Olga", user__email="olga@patient.test")
+    record_procedure(patient)
+    sign_in(page, live_server, "olga@patient.test")
+    under_service_worker(page)
+    page.goto(f"{live_server.url}/app/checkin/")
+
+    lose_signal(context, phone_knows=False)
+    page.locator("#answer-yes").check()
+    page.get_by_role("button", name="Continue").click()
+    call = page.locator("#offline-call-first")
+    expect(call).to_be_visible()
+    expect(call.get_by_role("link", name="Call 112 now")).to_be_focused()
+    expect(page.locator(f"#off-{checkin_steps()[0]}-yes")).to_be_checked()
+
+
+def test_losing_signal_at_the_review_sends_the_check_in_under_its_own_id(
+    context, page, live_server, transactional_db, team
+):
+    patient = PatientFactory(team=team, first_name="Olga", user__email="olga@patient.test")
+    record_procedure(patient)
+    sign_in(page, live_server, "olga@patient.test")
+    under_service_worker(page)
+    page.goto(f"{live_server.url}/app/checkin/")
+    answer_checkin(page, pain=4)
+    draft_id = page.locator("input[name=id]").input_value()
+
+    lose_signal(context)
+    page.get_by_role("button", name="Send my check-in").click()
+    expect(page.locator("#off-pain-4")).to_be_checked()
+    page.get_by_role("button", name="Save my check-in").click()
+    expect(page.locator("#offline-waiting")).to_contain_text("will be sent")
+    signal_back(context)
+    assert wait_until(lambda: CheckIn.objects.count() == 1, timeout=20)
+    checkin = CheckIn.objects.get()
+    assert (str(checkin.pk), checkin.pain_score, checkin.symptoms) == (draft_id, 4, [])
