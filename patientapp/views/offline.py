@@ -21,7 +21,7 @@ from recovery.api.checkin_serializers import CheckInInputSerializer, CheckInResu
 from .. import selectors
 from ..wording import SYMPTOM_QUESTIONS
 from .base import ACTING_FOR, emergency_symptoms_text, patient_required, throttled, visitor_language
-from .checkin import symptoms_in_question_order
+from .checkin import checkin_steps, emergency_questions
 
 
 @require_POST
@@ -37,6 +37,18 @@ def checkin_api(request):
         return JsonResponse({"detail": "Body must be JSON."}, status=400)
     if not isinstance(body, dict):
         return JsonResponse({"detail": "Body must be a JSON object."}, status=400)
+    # Each queued item names the account that queued it (API.md "Patient app"): one queued
+    # by someone else on this phone is refused untouched, and the phone keeps it for them.
+    account = body.pop("account", None)
+    if account is None:
+        return JsonResponse({"account": ["This field is required."]}, status=400)
+    if type(account) is not int:
+        return JsonResponse({"account": ["Must be an integer."]}, status=400)
+    if account != request.user.pk:
+        return JsonResponse(
+            {"detail": "Queued under another account: it is sent when that account signs in."},
+            status=403,
+        )
     # The queue names the patient it was made for (a caregiver may have switched since);
     # one outside the caller's care is the API's 400 field error, as POST /api/v1/checkins/.
     patient = request.patient
@@ -84,15 +96,30 @@ def offline(request):
             "patientapp/offline.html",
             {
                 "pain_values": range(11),
-                "questions": [
-                    (code, *SYMPTOM_QUESTIONS[code]) for code in symptoms_in_question_order()
-                ],
+                "steps": _offline_steps(),
+                "offline_shell": True,
                 "emergency_number": number,
                 "emergency_symptoms": emergency_symptoms_text(),
             },
         )
     patch_cache_control(response, private=True, max_age=0)
     return response
+
+
+def _offline_steps() -> list[dict]:
+    """The online check-in's questions in its own order (checkin_steps: the emergency signs
+    first), as one form; app.js reads the order from it to place answers given online."""
+    emergency = set(emergency_questions())
+    steps = []
+    for step in checkin_steps():
+        if step in SYMPTOM_QUESTIONS:
+            question, hint = SYMPTOM_QUESTIONS[step]
+            steps.append(
+                {"code": step, "question": question, "hint": hint, "emergency": step in emergency}
+            )
+        elif step in ("pain", "temperature", "note"):
+            steps.append({"code": step})
+    return steps
 
 
 @require_GET

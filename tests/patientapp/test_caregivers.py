@@ -155,7 +155,12 @@ def test_the_offline_queue_carries_the_patient_for_a_caregiver(
     assert f'data-acting-patient="{second_patient.pk}"' in page
 
     def send(patient_id):
-        body = {"id": str(uuid.uuid4()), "pain_score": 2, "patient": patient_id}
+        body = {
+            "id": str(uuid.uuid4()),
+            "pain_score": 2,
+            "patient": patient_id,
+            "account": caregiver.pk,
+        }
         return client.post("/app/api/checkins/", json.dumps(body), content_type="application/json")
 
     # Queued for Bob before switching to Margaret: it is still Bob's.

@@ -59,6 +59,7 @@ def test_the_queue_endpoint_replays_and_refuses_clashes(app_client, patient, pro
         "temperature_c": None,
         "symptoms": ["chest_pain"],
         "notes": "",
+        "account": patient.user.pk,  # the queue names who queued it (issue 23 item 6)
     }
     first = client.post("/app/api/checkins/", body, content_type="application/json")
     assert first.status_code == 201, first.content

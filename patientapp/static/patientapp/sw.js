@@ -1,7 +1,7 @@
 /* The patient app's service worker: it caches the app's shell only (the offline check-in
    page, its stylesheet, script and icons), never a page with health data; those are
-   no-store and always come from the network. With no network, a page of the app answers
-   with the offline check-in page. */
+   no-store and always come from the network. With no network, a page of the app (or a
+   step of the check-in sent) answers with the offline check-in page. */
 var SHELL_CACHE = "recovery-shell-v2";
 var SHELL = [
   "/app/offline/",
@@ -27,9 +27,17 @@ self.addEventListener("activate", function (event) {
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET") return;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && request.mode === "navigate" && url.pathname.indexOf("/app/checkin/") === 0) {
+    // A step of the check-in sent with no signal: the offline form carries on, with the
+    // answers app.js kept on the phone as they were given (never the browser's error page).
+    event.respondWith(fetch(request).catch(function () {
+      return caches.match("/app/offline/");
+    }));
+    return;
+  }
+  if (request.method !== "GET") return;
   if (request.mode === "navigate" && url.pathname.indexOf("/app/") === 0) {
     event.respondWith(fetch(request).catch(function () {
       return caches.match("/app/offline/");

@@ -57,7 +57,7 @@ def test_an_offline_checkin_waits_and_is_sent_once_back_online(
             waiting.get_by_role("heading", name="Your check-in is waiting to send")
         ).to_be_visible()
         expect(waiting).to_contain_text(re.compile("chest pain", re.IGNORECASE))
-        expect(waiting).to_contain_text("call 112 now")
+        expect(waiting).to_contain_text("Call 112 now")
         expect(waiting.get_by_role("link", name="Call 112")).to_have_attribute("href", "tel:112")
         expect(page.locator("#queue-banner")).to_contain_text("One check-in is waiting to send")
         assert CheckIn.objects.count() == 0
