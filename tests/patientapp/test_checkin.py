@@ -132,6 +132,8 @@ def test_a_missing_answer_is_asked_again(signed_in):
 
 def test_the_review_links_back_and_returns_to_the_review(signed_in):
     walk_checkin(signed_in, pain=3)
+    review = signed_in.get("/app/checkin/review/").content.decode()
+    assert 'href="/app/checkin/pain/?back=review"' in review  # the pain's own question
     response = signed_in.post("/app/checkin/pain/?back=review", {"pain_score": "5"})
     assert response["Location"] == "/app/checkin/review/"
     fields = review_fields(signed_in.get("/app/checkin/review/").content.decode())
