@@ -285,6 +285,14 @@ def checkin_record(
         )
         if existing is None:
             raise
+        if (
+            existing.patient_id == patient.pk
+            and existing.pain_score is None
+            and data.get("pain_score") is not None
+        ):
+            # The rest of a check-in stored at an emergency "yes" (the app's draft id, sent
+            # again with the pain, e.g. from the offline queue): it adds to that one.
+            return checkin_amend(patient=patient, checkin_id=existing.pk, data=data)
         if existing.patient_id != patient.pk or existing.client_payload != payload:
             raise ReplayConflict() from None
         return CheckinResult(

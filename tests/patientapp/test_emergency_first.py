@@ -169,3 +169,17 @@ def test_a_digit_that_is_not_ascii_is_a_400_for_the_pain(signed_in, value):
     review = signed_in.post("/app/checkin/review/", {"pain_score": value, "id": ""})
     assert review.status_code == 400
     assert CheckIn.objects.count() == 0
+
+
+def test_the_rest_sent_later_under_the_same_id_adds_to_the_stored_checkin(signed_in, api, patient):
+    """The offline queue (or any client) finishing a check-in stored at an emergency "yes"
+    sends it under the draft's id: it completes that check-in, no clash, no second one."""
+    signed_in.post("/app/checkin/", {"answer": "yes"})
+    stored = CheckIn.objects.get()
+    body = {"id": str(stored.pk), "pain_score": 2, "symptoms": ["fever"], "notes": "later"}
+    response = api(patient.user).post("/api/v1/checkins/", body, format="json")
+    assert response.status_code in (200, 201), response.content
+    stored.refresh_from_db()
+    assert stored.pain_score == 2 and sorted(stored.symptoms) == ["chest_pain", "fever"]
+    assert CheckIn.objects.count() == 1
+    assert sorted(Alert.objects.values_list("rule", flat=True)) == ["embolism_signs", "fever"]
