@@ -37,6 +37,11 @@ DESCRIPTIONS = {
     ("patient-caregivers", "read"): "looked at your caregivers",
     ("patient-caregivers", "change"): "invited a caregiver for you",
     ("patient-caregiver", "change"): "ended a caregiver's access",
+    # A caregiver's reads in the app (patientapp/views/base.py).
+    ("app-home", "read"): "looked at your record",
+    ("app-history", "read"): "looked at your check-ins",
+    ("app-plan", "read"): "looked at your recovery plan",
+    ("app-checkin-done", "read"): "looked at your check-ins",
 }
 FALLBACK = {"read": "looked at your record", "change": "changed your record"}
 

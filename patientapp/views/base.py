@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts import recent_auth
+from audit.services import access_record
 from lib.throttling import PostThrottle
 
 from .. import selectors
@@ -84,9 +85,34 @@ def patient_required(view):
             return _forbidden(request, "no-patients")
         if request.patient is None:
             return _forbidden(request)
-        return app_view(view)(request, *args, **kwargs)
+        response = app_view(view)(request, *args, **kwargs)
+        _record_caregiver_read(request, response)
+        return response
 
     return wrapper
+
+
+# The app's pages that show a patient's record, by URL name: a caregiver reading them is in
+# the patient's access log (issue 23), as a clinician's reads are. The patient's own reads
+# are not: the log is of others.
+CAREGIVER_READS = {"home", "history", "plan", "checkin-done"}
+
+
+def _record_caregiver_read(request, response) -> None:
+    match = request.resolver_match
+    if (
+        request.is_caregiver
+        and request.method == "GET"
+        and 200 <= response.status_code < 300
+        and match is not None
+        and match.url_name in CAREGIVER_READS
+    ):
+        access_record(
+            actor=request.user,
+            patient_ids=[request.patient.pk],
+            action=f"app-{match.url_name}",
+            request=request,
+        )
 
 
 def patient_only(view):
