@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lib.throttling import LoginSlowDownFormMixin
 
@@ -8,11 +10,34 @@ from .models import User
 from .services import account_sign_out_everywhere
 
 
-class AdminLoginForm(LoginSlowDownFormMixin, AdminAuthenticationForm):
-    """The admin's sign-in gets the same failed-login slow-down as the dashboard's."""
+class AdminLoginForm(LoginSlowDownFormMixin, OTPAdminAuthenticationForm):
+    """The admin's sign-in: the password with the dashboard's failed-login slow-down, then
+    the code of the account's second factor (django-otp)."""
 
 
+# The admin shows every patient's data: a second factor always (issue 23). Staff without
+# a verified device are treated as not staff. (django-otp's documented way to switch the
+# default site, so every app's admin.register keeps working.)
+admin.site.__class__ = OTPAdminSite
 admin.site.login_form = AdminLoginForm
+
+
+# django-otp's own device admins show the TOTP key and the recovery codes: replaced by
+# ones that show which devices an account has, never their secrets.
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(TOTPDevice, StaticDevice)
+class SecondFactorAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "confirmed")
+    fields = ("user", "name", "confirmed")
+    readonly_fields = ("user", "name")
+    search_fields = ("user__email",)
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(User)

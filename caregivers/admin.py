@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from recovery.admin import ReadsLoggedAdmin
+
 from .models import CareLink
 
 
 @admin.register(CareLink)
-class CareLinkAdmin(admin.ModelAdmin):
+class CareLinkAdmin(ReadsLoggedAdmin):
     """Administrators look; changes go through the patient or the care team (the API)."""
 
     list_display = ("id", "patient", "caregiver", "relationship", "status", "created_at")

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.functional import lazy
 
-from . import rules
+from . import rules, signals
 from .locks import summary_lock
 from .models import (
     Alert,
@@ -97,8 +97,42 @@ class SummaryLockedAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
 
+class ReadsLoggedAdmin(admin.ModelAdmin):
+    """A staff member's reads of patient rows in the admin reach each patient's access log
+    (issue 23), as the API's and the dashboard's reads do: the change page's patient, and
+    the patients on a list's page."""
+
+    patient_id_field = "patient_id"
+
+    def _patient_id(self, obj):
+        return obj.pk if self.patient_id_field == "pk" else getattr(obj, self.patient_id_field)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and obj is not None:
+            self._read(request, [self._patient_id(obj)])
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            self._read(request, [self._patient_id(obj) for obj in changelist.result_list])
+        return response
+
+    def _read(self, request, patient_ids):
+        signals.admin_patients_read.send(
+            sender=self.model,
+            actor=request.user,
+            patient_ids=patient_ids,
+            action=f"admin-{self.model._meta.model_name}",
+            request=request,
+        )
+
+
 @admin.register(Patient)
-class PatientAdmin(SummaryLockedAdmin):
+class PatientAdmin(ReadsLoggedAdmin, SummaryLockedAdmin):
     # Deleting a patient deletes their check-ins, alerts and procedures, each through a
     # trigger on the summary row.
     patient_id_field = "pk"
@@ -109,19 +143,19 @@ class PatientAdmin(SummaryLockedAdmin):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(SummaryLockedAdmin):
+class ProcedureAdmin(ReadsLoggedAdmin, SummaryLockedAdmin):
     list_display = ("id", "patient", "procedure_type", "performed_on", "cause")
     raw_id_fields = ("patient",)
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(SummaryLockedAdmin):
+class CheckInAdmin(ReadsLoggedAdmin, SummaryLockedAdmin):
     list_display = ("id", "patient", "recorded_at", "pain_score", "temperature_c")
     raw_id_fields = ("patient",)
 
 
 @admin.register(Alert)
-class AlertAdmin(SummaryLockedAdmin):
+class AlertAdmin(ReadsLoggedAdmin, SummaryLockedAdmin):
     list_display = ("id", "patient", "rule", "severity", "status", "created_at")
     list_filter = ("status", "severity", "rule")
     raw_id_fields = ("patient", "acknowledged_by", "resolved_by")

@@ -20,3 +20,6 @@ patient_discharged = Signal()
 # A check-in's rules opened alerts or added to open ones. Arguments: alerts (each with
 # `newly_opened`).
 alerts_raised = Signal()
+# Someone read patients' rows in the Django admin (audit connects: the patients' access logs).
+# Arguments: actor, patient_ids, action, request.
+admin_patients_read = Signal()

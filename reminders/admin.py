@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from recovery.admin import ReadsLoggedAdmin
+
 from .models import Reminder, ReminderOptOut
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadsLoggedAdmin):
     list_display = ["id", "patient", "kind", "offset_days", "due_at", "status"]
     list_filter = ["status", "kind"]
     search_fields = ["patient__last_name", "reason"]

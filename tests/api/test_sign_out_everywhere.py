@@ -12,6 +12,7 @@ from accounts.services import account_password_set, account_sign_out_everywhere
 from recovery import teams
 from recovery.models import TeamMembership
 from tests.factories import PASSWORD, ClinicianFactory
+from tests.support.admin import admin_verified
 
 
 def sessions_of(user) -> list[str]:
@@ -65,7 +66,7 @@ def test_team_removal_signs_out_through_the_accounts_service(clinician, team, mo
 
 def test_an_admin_changing_their_own_password_stays_signed_in_elsewhere_signed_out(db):
     root = User.objects.create_superuser("root@clinic.test", PASSWORD)
-    here, elsewhere = signed_in(root), signed_in(root)
+    here, elsewhere = admin_verified(Client(), root), admin_verified(Client(), root)
     response = here.post(
         f"/admin/accounts/user/{root.pk}/password/",
         {

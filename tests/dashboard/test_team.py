@@ -17,6 +17,7 @@ from accounts.models import User
 from outbox.models import Message
 from recovery.models import CareTeam, TeamInvitation, TeamMembership, TeamSettingsVersion
 from tests.factories import PASSWORD, ClinicianFactory
+from tests.support.admin import admin_verified
 from tests.support.outbox import sent_message
 
 
@@ -351,7 +352,7 @@ def test_a_settings_change_in_the_admin_is_kept_in_the_history(team, db):
         email="root@clinic.test", password=PASSWORD
     )
     client = Client()
-    client.force_login(superuser)
+    admin_verified(client, superuser)
     response = client.post(
         f"/admin/recovery/careteam/{team.pk}/change/",
         {

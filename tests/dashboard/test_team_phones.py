@@ -7,6 +7,7 @@ from django.test import Client
 
 from recovery.models import CareTeam, TeamMembership, TeamSettingsVersion
 from tests.factories import PASSWORD
+from tests.support.admin import admin_verified
 
 
 @pytest.fixture
@@ -114,7 +115,7 @@ def test_the_admin_refuses_a_bad_number_and_normalises_a_good_one(team, db):
         email="root@clinic.test", password=PASSWORD
     )
     client = Client()
-    client.force_login(superuser)
+    admin_verified(client, superuser)
     refused = admin_post(client, team, phone="+1 555 0100")
     assert refused.status_code == 200
     assert "Not a valid phone number" in refused.content.decode()

@@ -15,6 +15,7 @@ from accounts.models import User
 from recovery import services
 from recovery.models import Alert, CheckIn, PatientSummary, Procedure
 from tests.factories import CheckInFactory, PatientFactory, ProcedureFactory
+from tests.support.admin import admin_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def assert_locked_before(queries, write: str) -> None:
 @pytest.fixture
 def admin_client(client):
     root = User.objects.create_superuser(email="root@clinic.test", password="x" * 12)
-    client.force_login(root)
+    admin_verified(client, root)
     return client
 
 

@@ -7,6 +7,7 @@ from django.test import RequestFactory
 from audit.decorators import audit_patient_access
 from audit.models import AccessRecord, AppendOnly
 from tests.factories import CheckInFactory, ClinicianFactory, PatientFactory, ProcedureFactory
+from tests.support.admin import admin_verified
 
 
 def records(**filters):
@@ -196,7 +197,7 @@ def test_admin_lists_and_searches_but_cannot_change(client, clinician, patient):
     record = AccessRecord.objects.create(
         actor=clinician, patient=patient, kind="read", method="GET", action="patient-detail"
     )
-    client.force_login(admin)
+    admin_verified(client, admin)
 
     page = client.get("/admin/audit/accessrecord/", {"q": "alice@clinic.test", "kind": "read"})
     assert page.status_code == 200

@@ -8,6 +8,7 @@ from accounts.models import User
 from recovery import services
 from tests.api.support import bearer, enroll, field_errors
 from tests.factories import PASSWORD
+from tests.support.admin import admin_verified
 
 from .probe import NEW_PASSWORD, login, refresh
 
@@ -61,7 +62,7 @@ def test_deactivating_an_account_in_the_admin_ends_its_tokens(patient, client):
     session.force_login(patient.user)
     assert session.get("/api/v1/checkins/").status_code == 200
     admin = User.objects.create_superuser("root@clinic.test", PASSWORD)
-    client.force_login(admin)
+    admin_verified(client, admin)
     page = client.get(f"/admin/accounts/user/{patient.user.pk}/change/")
     form = page.context["adminform"].form
     data = {
@@ -88,7 +89,7 @@ def test_deactivating_an_account_in_the_admin_ends_its_tokens(patient, client):
 def test_a_password_changed_in_the_admin_ends_the_tokens(patient, client):
     pair = login(patient.user.email).json()
     admin = User.objects.create_superuser("root@clinic.test", PASSWORD)
-    client.force_login(admin)
+    admin_verified(client, admin)
     response = client.post(
         f"/admin/accounts/user/{patient.user.pk}/password/",
         {

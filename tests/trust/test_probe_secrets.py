@@ -13,6 +13,7 @@ from outbox import transports
 from outbox.models import Message
 from tests.api.support import database_text, enroll
 from tests.factories import PASSWORD
+from tests.support.admin import admin_verified
 
 from .probe import ROOT
 
@@ -66,7 +67,7 @@ def test_the_admin_never_shows_an_emails_secret(api, clinician, client):
     code = enroll(api, clinician)["enrollment_code"]
     email = Message.objects.get(category="enrollment")
     admin = User.objects.create_superuser("root@clinic.test", PASSWORD)
-    client.force_login(admin)
+    admin_verified(client, admin)
     page = client.get(f"/admin/outbox/message/{email.pk}/change/")
     assert page.status_code == 200
     assert code not in page.content.decode()

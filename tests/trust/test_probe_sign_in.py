@@ -9,6 +9,7 @@ import time_machine
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -20,10 +21,10 @@ from .probe import login, refresh
 # --- 1. The admin's login is slowed down like the dashboard's -------------------------------
 
 
-def admin_login(client, email, password, addr="10.2.2.2"):
+def admin_login(client, email, password, addr="10.2.2.2", otp_token="", otp_device=""):
     return client.post(
         "/admin/login/?next=/admin/",
-        {"username": email, "password": password},
+        {"username": email, "password": password, "otp_token": otp_token, "otp_device": otp_device},
         REMOTE_ADDR=addr,
     )
 
@@ -39,7 +40,19 @@ def test_admin_login_slows_down_after_failed_passwords(settings, db):
         assert blocked.status_code == 200  # the form again, not a session
         assert "Too many failed sign-ins" in blocked.content.decode()
         clock.shift(61)
-        assert admin_login(Client(), "root@clinic.test", PASSWORD).status_code == 302
+        # The right password, then (issue 23) the second factor's code too.
+        root = User.objects.get(email="root@clinic.test")
+        device = StaticDevice.objects.create(user=root, name="codes", confirmed=True)
+        device.token_set.create(token="recover1")
+        assert admin_login(Client(), "root@clinic.test", PASSWORD).status_code == 200
+        signed = admin_login(
+            Client(),
+            "root@clinic.test",
+            PASSWORD,
+            otp_token="recover1",
+            otp_device=device.persistent_id,
+        )
+        assert signed.status_code == 302
 
 
 # --- 6. Validly signed tokens with unreadable claims are a 401 ------------------------------
