@@ -70,7 +70,7 @@ def _patient(team, clinician, password, first, last, days_ago, t_score, stages) 
             "first_name": first,
             "last_name": last,
             "date_of_birth": patient_birthday(days_ago),
-            "timezone": "Europe/London",
+            "timezone": "America/New_York",
             "has_osteoporosis": True,
         },
     )

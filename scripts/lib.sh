@@ -3,17 +3,25 @@ VENV=${VENV:-.venv}
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
 
+# ensure_venv [extras]: scripts/test passes "test" (pytest, Playwright, schemathesis, ...);
+# scripts/run passes nothing and installs only what running the service needs.
 ensure_venv() {
+  local extras=${1:-}
+  local spec="."
+  [ -n "$extras" ] && spec=".[$extras]"
   if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
   fi
-  # Reinstall only when pyproject.toml changed since the last install.
-  local stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
-  if [ ! -f "$stamp" ]; then
+  # Reinstall only when pyproject.toml (or the extras asked for) changed since the last
+  # install; a venv with the test extras serves scripts/run too.
+  local digest
+  digest=$(sha1sum pyproject.toml | cut -c1-12)
+  if [ ! -f "$VENV/.installed-$digest-$extras" ] \
+     && { [ -n "$extras" ] || [ ! -f "$VENV/.installed-$digest-test" ]; }; then
     "$VENV/bin/pip" install --quiet --upgrade pip
-    "$VENV/bin/pip" install --quiet -e ".[test]"
+    "$VENV/bin/pip" install --quiet -e "$spec"
     rm -f "$VENV"/.installed-*
-    touch "$stamp"
+    touch "$VENV/.installed-$digest-$extras"
   fi
 }
 

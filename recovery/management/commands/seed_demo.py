@@ -21,7 +21,7 @@ OTHER_TEAM = "Other Clinic Demo"
 # course: how pain evolves: "good" recovers as expected, "slow" gradually, and the
 # others end in a warning sign the dashboard should show.
 CAST = [
-    ("Margaret", "Hill", "Europe/London", "kyphoplasty", 20, ["L1"], "osteoporosis", 8, "good"),
+    ("Margaret", "Hill", "America/New_York", "kyphoplasty", 20, ["L1"], "osteoporosis", 8, "good"),
     (
         "Walter",
         "Brooks",
@@ -44,7 +44,7 @@ CAST = [
         8,
         "good",
     ),
-    ("George", "Patel", "Europe/Berlin", "vertebroplasty", 25, ["T11"], "trauma", 7, "good"),
+    ("George", "Patel", "America/Chicago", "vertebroplasty", 25, ["T11"], "trauma", 7, "good"),
     (
         "Dorothy",
         "Nguyen",
@@ -56,12 +56,12 @@ CAST = [
         9,
         "slow",
     ),
-    ("Frank", "Kowalski", "Europe/Warsaw", "vertebroplasty", 14, ["T8"], "tumor", 8, "good"),
-    ("Ruth", "Andersen", "Europe/Copenhagen", "kyphoplasty", 6, ["L4"], "osteoporosis", 8, "fever"),
+    ("Frank", "Kowalski", "America/Denver", "vertebroplasty", 14, ["T8"], "tumor", 8, "good"),
+    ("Ruth", "Andersen", "America/Phoenix", "kyphoplasty", 6, ["L4"], "osteoporosis", 8, "fever"),
     (
         "Harold",
         "Moreau",
-        "Europe/Paris",
+        "America/Los_Angeles",
         "vertebroplasty",
         10,
         ["T10"],
@@ -69,11 +69,21 @@ CAST = [
         9,
         "new_fracture",
     ),
-    ("Evelyn", "Rossi", "Europe/Rome", "kyphoplasty", 4, ["L1"], "osteoporosis", 9, "no_relief"),
+    (
+        "Evelyn",
+        "Rossi",
+        "America/New_York",
+        "kyphoplasty",
+        4,
+        ["L1"],
+        "osteoporosis",
+        9,
+        "no_relief",
+    ),
     (
         "Arthur",
         "Silva",
-        "America/Sao_Paulo",
+        "America/Anchorage",
         "vertebroplasty",
         3,
         ["T12", "L1"],
@@ -82,7 +92,7 @@ CAST = [
         "neuro",
     ),
     # Inside missed_checkins' window (days 1-14): last check-in on day 6, then nothing.
-    ("Edith", "Fischer", "Europe/Vienna", "kyphoplasty", 9, ["L3"], "osteoporosis", 7, "missed"),
+    ("Edith", "Fischer", "America/Chicago", "kyphoplasty", 9, ["L3"], "osteoporosis", 7, "missed"),
     (
         "Stanley",
         "Cohen",
@@ -157,7 +167,10 @@ class Command(BaseCommand):
         team = CareTeam.objects.get(name=DEMO_TEAM)
         # The patient app's "call your care team" button (a fictional number).
         team.phone = "+12025550100"
-        team.save(update_fields=["phone"])
+        # A team in the United States: its clock, 911, and patients in US time zones.
+        team.timezone = "America/New_York"
+        team.emergency_number = "911"
+        team.save(update_fields=["phone", "timezone", "emergency_number"])
         now = timezone.now()
         for first, last, tz, kind, days_ago, levels, cause, pre, course in CAST:
             patient, _code = services.patient_enroll(
