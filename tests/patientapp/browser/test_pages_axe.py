@@ -33,7 +33,8 @@ APP_PAGES = [
     ("login", "/app/login/", False),
     ("activate", "/app/activate/?code=ABCD-EFGH", False),
     ("home", "/app/", True),
-    ("checkin-pain", "/app/checkin/", True),
+    ("checkin-first", "/app/checkin/", True),
+    ("checkin-pain", "/app/checkin/pain/", True),
     ("checkin-temperature", "/app/checkin/temperature/", True),
     ("checkin-question", "/app/checkin/chest_pain/", True),
     ("checkin-note", "/app/checkin/note/", True),
@@ -45,6 +46,8 @@ APP_PAGES = [
     ("texts-consent", "/app/settings/texts/consent/", True),
     ("texts-channel", "/app/settings/texts/channel/", True),
     ("access-log", "/app/access-log/", True),
+    ("confirm-password", "/app/confirm-password/", True),
+    ("not-found", "/app/no-such-page/", True),
     ("offline", "/app/offline/", False),
     ("password-reset", "/app/password-reset/", False),
 ]
