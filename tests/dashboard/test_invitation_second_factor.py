@@ -2,7 +2,6 @@
 second factor, and the accept form counts wrong passwords like a login."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -11,13 +10,6 @@ from recovery.models import TeamMembership
 from tests.api.test_mfa import code_for, forget_device_throttle
 from tests.dashboard.test_team import invitation_token
 from tests.factories import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ first (nothing changes until it is given); issue 23, medium 3: the password type
 slowed down like a login."""
 
 import pytest
-from django.core.cache import cache
 
 from caregivers.models import CareLink
 from patientapp.services import signin_link_issue
@@ -12,13 +11,6 @@ from recovery.models import Patient
 from tests.factories import PASSWORD
 
 NEW = "a brand new passphrase 77"
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
