@@ -35,6 +35,12 @@ class CareLink(models.Model):
     relationship = models.CharField(max_length=60)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
     receives_reminders = models.BooleanField(default=False)
+    # Told of each urgent or emergency check-in (API.md "Calling the patient back"); the
+    # patient may turn it off.
+    receives_alerts = models.BooleanField(default=True)
+    # The caregiver's own phone (E.164), for the nurse to call; texts only with their consent.
+    phone = models.CharField(max_length=20, blank=True, default="")
+    sms_consent_at = models.DateTimeField(null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

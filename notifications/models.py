@@ -21,8 +21,10 @@ class AlertNotification(models.Model):
     )
     # 0 is the first email when the alert opened; 1, 2, ... are the re-sends while unacknowledged.
     round = models.PositiveSmallIntegerField()
-    email = models.OneToOneField(
-        "outbox.Message", on_delete=models.PROTECT, related_name="alert_notification"
+    # One email per check-in and clinician names every sign of the check-in, so the alerts of
+    # one check-in share it (API.md "Calling the patient back").
+    email = models.ForeignKey(
+        "outbox.Message", on_delete=models.PROTECT, related_name="alert_notifications"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -68,3 +70,33 @@ class WarningDigest(models.Model):
 
     def __str__(self) -> str:
         return f"WarningDigest {self.pk} ({self.local_date})"
+
+
+class CaregiverAlertNotice(models.Model):
+    """The caregiver was told of an urgent or emergency check-in: once per check-in and link."""
+
+    link = models.ForeignKey("caregivers.CareLink", on_delete=models.PROTECT, related_name="+")
+    checkin = models.ForeignKey("recovery.CheckIn", on_delete=models.PROTECT, related_name="+")
+    severity = models.CharField(max_length=10)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "checkin"], name="caregiver_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"CaregiverAlertNotice {self.pk} (check-in {self.checkin_id})"
+
+
+class CallbackReminder(models.Model):
+    """The team was reminded to call again after a call that did not get through: once per
+    such call (the contact row)."""
+
+    contact = models.OneToOneField(
+        "recovery.AlertContact", on_delete=models.PROTECT, related_name="reminder"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"CallbackReminder {self.pk} (contact {self.contact_id})"

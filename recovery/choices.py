@@ -86,3 +86,28 @@ class ReminderChannel(models.TextChoices):
     EMAIL = "email", "Email"
     SMS = "sms", "Text message (SMS)"
     BOTH = "both", "Email and text message"
+
+
+class ContactOutcome(models.TextChoices):
+    """How a call back went (API.md "Calling the patient back")."""
+
+    REACHED = "reached", "Reached"
+    LEFT_MESSAGE = "left_message", "Left a message"
+    NO_ANSWER = "no_answer", "No answer"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+    SENT_TO_EMERGENCY = "sent_to_emergency", "Sent to emergency care"
+
+
+# A call that ends the chase: it acknowledges an open alert. The others ask for another try.
+CONTACT_ACKNOWLEDGES = (ContactOutcome.REACHED, ContactOutcome.SENT_TO_EMERGENCY)
+CONTACT_TRY_AGAIN = (ContactOutcome.NO_ANSWER, ContactOutcome.LEFT_MESSAGE)
+
+
+class ContactPerson(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    CAREGIVER = "caregiver", "Caregiver"
+
+
+class TemperatureUnit(models.TextChoices):
+    CELSIUS = "C", "°C"
+    FAHRENHEIT = "F", "°F"

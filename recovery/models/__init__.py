@@ -1,7 +1,7 @@
 """recovery's models, one module per subject; every class stays importable from here (and the
 migrations keep naming recovery.models.validate_timezone and default_emergency_number)."""
 
-from .checkins import Alert, CheckIn
+from .checkins import Alert, AlertContact, CheckIn, RuleSilence
 from .patients import EnrollmentCode, Language, Patient, PatientSummary
 from .procedures import Procedure
 from .teams import (
@@ -15,6 +15,7 @@ from .teams import (
 
 __all__ = [
     "Alert",
+    "AlertContact",
     "CareTeam",
     "CheckIn",
     "EnrollmentCode",
@@ -22,6 +23,7 @@ __all__ = [
     "Patient",
     "PatientSummary",
     "Procedure",
+    "RuleSilence",
     "TeamInvitation",
     "TeamMembership",
     "TeamSettingsVersion",

@@ -10,6 +10,8 @@ from django.utils.timezone import now
 from recovery.choices import (
     AlertStatus,
     BoneMedicine,
+    ContactOutcome,
+    ContactPerson,
     Severity,
 )
 
@@ -41,6 +43,9 @@ class CheckIn(models.Model):
     )
     # The fields the client sent, normalised, to tell a faithful replay from a clash.
     client_payload = models.JSONField(default=dict)
+    # Rules that fired but were silenced for this patient (RuleSilence): recorded here for the
+    # timeline, with no alert and no message.
+    silenced_rules = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -71,6 +76,11 @@ class Alert(models.Model):
     last_triggered_at = models.DateTimeField(default=now)
     occurrences = models.PositiveIntegerField(default=1)
     checkins = models.ManyToManyField(CheckIn, related_name="alerts", blank=True)
+    # The check-in that last fed it (API.md "Calling the patient back"): the dashboard's card
+    # groups the alerts of one check-in. Null for periodic rules (missed_checkins, ...).
+    checkin = models.ForeignKey(
+        CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -80,6 +90,11 @@ class Alert(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.TextField(blank=True, default="")
+    # Said at resolve: was the suspected problem real? Null when not said (outcomes' precision).
+    confirmed = models.BooleanField(null=True, blank=True)
+    # After a call that did not get through ("no answer", "left a message") on an urgent or
+    # emergency alert: when the team is reminded to try again, cleared once reminded.
+    callback_due_at = models.DateTimeField(null=True, blank=True)
     # Care-team email (urgent and emergency): when the team was first told, how many re-sends
     # went out since, and when the next one is due while nobody has acknowledged the alert.
     notified_at = models.DateTimeField(null=True, blank=True)
@@ -113,7 +128,63 @@ class Alert(models.Model):
                 condition=Q(status="open", next_escalation_at__isnull=False),
                 name="alert_escalation_due_idx",
             ),
+            models.Index(
+                fields=["callback_due_at"],
+                condition=Q(callback_due_at__isnull=False),
+                name="alert_callback_due_idx",
+            ),
+            models.Index(fields=["checkin"], name="alert_checkin_idx"),
         ]
 
     def __str__(self) -> str:
         return f"Alert {self.pk} ({self.rule})"
+
+
+class AlertContact(models.Model):
+    """One call back about an alert: who tried, whom they tried, how it went."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="contacts")
+    outcome = models.CharField(max_length=20, choices=ContactOutcome.choices)
+    person = models.CharField(
+        max_length=10, choices=ContactPerson.choices, default=ContactPerson.PATIENT
+    )
+    note = models.TextField(blank=True, default="", max_length=2000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=ContactOutcome.values), name="contact_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(person__in=ContactPerson.values), name="contact_person_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["alert", "-at"])]
+
+    def __str__(self) -> str:
+        return f"Contact {self.pk} ({self.outcome})"
+
+
+class RuleSilence(models.Model):
+    """A clinician marked a sign as expected for one patient until a date (exclusive, in the
+    patient's zone): the rule still records on the check-in but opens no alert."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="silences")
+    rule = models.CharField(max_length=40)
+    until = models.DateField()
+    reason = models.CharField(max_length=500)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=now)
+    # Set when a clinician ends it early (DELETE); the row stays as the record of who did what.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["patient", "until"], name="silence_patient_until_idx")]
+
+    def __str__(self) -> str:
+        return f"Silence {self.pk} ({self.rule} until {self.until})"

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.timezone import now
 
+from recovery.choices import TemperatureUnit
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -15,6 +17,11 @@ def validate_timezone(value: str) -> None:
 
 def default_emergency_number() -> str:
     return settings.DEFAULT_EMERGENCY_NUMBER
+
+
+def default_temperature_unit() -> str:
+    # Fahrenheit where people say temperatures in it (API.md: "F" when PHONE_REGION is US).
+    return "F" if settings.PHONE_REGION == "US" else "C"
 
 
 class CareTeam(models.Model):
@@ -34,6 +41,10 @@ class CareTeam(models.Model):
     # "call your care team today", and the local emergency number for "call now".
     phone = models.CharField(max_length=40, blank=True, default="")
     emergency_number = models.CharField(max_length=20, default=default_emergency_number)
+    # The unit the app asks temperatures in and the dashboard shows first (API.md).
+    temperature_unit = models.CharField(
+        max_length=1, choices=TemperatureUnit.choices, default=default_temperature_unit
+    )
 
     def __str__(self) -> str:
         return self.name
