@@ -11,3 +11,9 @@ class CaregiversConfig(AppConfig):
 
         # "deceased" stops the caregivers' emails about the patient too (recovery/lifecycle.py).
         messages_finder_register(messages_about)
+
+        from recovery import signals
+
+        from .alerts import alerts_raised
+
+        signals.alerts_raised.connect(alerts_raised, dispatch_uid="caregivers.alerts")

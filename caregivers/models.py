@@ -105,3 +105,20 @@ class CaregiverReminderOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"Caregiver opt-out {self.link_id} {self.kind}"
+
+
+class CaregiverAlertNotice(models.Model):
+    """The caregiver was told of an urgent or emergency check-in: once per check-in and link."""
+
+    link = models.ForeignKey(CareLink, on_delete=models.PROTECT, related_name="+")
+    checkin = models.ForeignKey("recovery.CheckIn", on_delete=models.PROTECT, related_name="+")
+    severity = models.CharField(max_length=10)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "checkin"], name="caregiver_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Caregiver alert notice {self.pk} (check-in {self.checkin_id})"

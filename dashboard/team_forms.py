@@ -26,6 +26,7 @@ SETTING_LABELS = {
     "urgent_repeat_minutes": "Urgent email: re-send after (minutes)",
     "repeat_max": "Re-sends at most",
     "digest_hour": "Daily digest hour (team's time zone)",
+    "callback_retry_minutes": "Call back: remind to try again after (minutes)",
     "denosumab_overdue_days": "Denosumab overdue: days since the last injection",
     # The bone-health pathway's due windows (bonehealth/pathway.py).
     **{m.setting: f"Bone health: {m.label} due within (days)" for m in pathway.MILESTONES},

@@ -20,7 +20,9 @@ def alert_texts(*, alert, clinicians: list[User], context: dict) -> list[Message
             channel=Message.Channel.SMS,
             to=clinician.phone,
             template=ALERT_SMS_TEMPLATE,
-            context={key: context[key] for key in ("initials", "severity", "link", "round")},
+            context={
+                key: context[key] for key in ("initials", "severity", "signs", "link", "round")
+            },
             category=f"alert-{alert.severity}",
             urgent=True,
             ref_type="alert",

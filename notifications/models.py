@@ -72,23 +72,6 @@ class WarningDigest(models.Model):
         return f"WarningDigest {self.pk} ({self.local_date})"
 
 
-class CaregiverAlertNotice(models.Model):
-    """The caregiver was told of an urgent or emergency check-in: once per check-in and link."""
-
-    link = models.ForeignKey("caregivers.CareLink", on_delete=models.PROTECT, related_name="+")
-    checkin = models.ForeignKey("recovery.CheckIn", on_delete=models.PROTECT, related_name="+")
-    severity = models.CharField(max_length=10)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["link", "checkin"], name="caregiver_notice_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"CaregiverAlertNotice {self.pk} (check-in {self.checkin_id})"
-
-
 class CallbackReminder(models.Model):
     """The team was reminded to call again after a call that did not get through: once per
     such call (the contact row)."""

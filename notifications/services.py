@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from outbox.models import Message
-from outbox.services import email_queue, message_build, messages_queue, messages_wake_on_commit
-from recovery.choices import AlertStatus, Severity
+from outbox.services import message_build, messages_queue, messages_wake_on_commit
+from recovery.choices import SEVERITY_RANK, AlertStatus, Severity
 from recovery.models import Alert, CareTeam, Patient
-from recovery.rules import notification_settings_for
+from recovery.rules import RULES_BY_CODE, notification_settings_for
 
 from .alert_sms import alert_texts
 from .models import AlertNotification, WarningDigest
@@ -44,14 +44,27 @@ def repeat_interval(severity: str, team_settings: dict) -> timedelta:
     return timedelta(minutes=team_settings[key])
 
 
-def _alert_context(*, alert: Alert, patient: Patient, round_: int) -> dict:
-    # Deliberately no rule, message, symptom or name: email is not a safe place for them.
+def _alert_context(*, alerts: list[Alert], patient: Patient, round_: int) -> dict:
+    """One message about the alerts of one check-in: the highest severity and every sign by
+    its short name. Deliberately nothing else clinical, and no name: email and texts are not
+    a safe place for them."""
+    top = max(alerts, key=lambda alert: SEVERITY_RANK[alert.severity])
     return {
         "initials": patient.initials,
-        "severity": alert.severity,
+        "severity": top.severity,
+        "signs": ", ".join(rule_label(alert.rule) for alert in _by_severity(alerts)),
         "link": dashboard_link(patient.pk),
         "round": round_,
     }
+
+
+def _by_severity(alerts: list[Alert]) -> list[Alert]:
+    return sorted(alerts, key=lambda alert: (-SEVERITY_RANK[alert.severity], alert.pk))
+
+
+def rule_label(code: str) -> str:
+    rule = RULES_BY_CODE.get(code)
+    return rule.label if rule else code.replace("_", " ")
 
 
 def team_clinicians(team: CareTeam) -> list[User]:
@@ -72,9 +85,11 @@ def clinicians_by_team(team_ids) -> dict[int, list[User]]:
 
 
 def alerts_notify(*, alerts: list[Alert]) -> list[Message]:
-    """Email every clinician of the team about each newly opened urgent or emergency alert.
+    """Tell the care team of a check-in's newly opened urgent or emergency alerts: each
+    clinician gets one email (and one text if they chose it) naming every sign the check-in
+    fired, at the highest severity (the caregivers are told by caregivers/alerts.py).
 
-    Called inside the check-in's transaction: the rows commit with the alert or not at all,
+    Called inside the check-in's transaction: the rows commit with the alerts or not at all,
     and the broker hears of them only after commit.
     """
     new = [
@@ -85,41 +100,39 @@ def alerts_notify(*, alerts: list[Alert]) -> list[Message]:
     if not new:
         return []
     now = timezone.now()
-    queued: list[Message] = []
-    texts: list[Message] = []
-    rows: list[AlertNotification] = []
+    patient = new[0].patient
+    team = patient.team
+    team_settings = notification_settings_for(team.rule_settings)
+    clinicians = team_clinicians(team)
+    if not clinicians:
+        logger.error("alerts %s: team %s has no active clinician", [a.pk for a in new], team.pk)
+    context = _alert_context(alerts=alerts, patient=patient, round_=0)
+    emails = [
+        _email_row(
+            to=clinician.email,
+            template=ALERT_TEMPLATE,
+            context=context,
+            category=f"alert-{context['severity']}",
+            urgent=True,
+        )
+        for clinician in clinicians
+    ]
+    texts = alert_texts(alert=_by_severity(new)[0], clinicians=clinicians, context=context)
+    messages_queue([*emails, *texts])
+    AlertNotification.objects.bulk_create(
+        AlertNotification(alert=alert, clinician=clinician, round=0, email=email)
+        for alert in new
+        for clinician, email in zip(clinicians, emails, strict=True)
+    )
+    # The alerts of one check-in keep one rhythm, the most severe one's, so their re-sends
+    # stay one message too.
+    interval = repeat_interval(context["severity"], team_settings)
     for alert in new:
-        patient = alert.patient
-        team = patient.team
-        team_settings = notification_settings_for(team.rule_settings)
-        clinicians = team_clinicians(team)
-        if not clinicians:
-            logger.error("alert %s: team %s has no active clinician to email", alert.pk, team.pk)
-        context = _alert_context(alert=alert, patient=patient, round_=0)
-        texts += alert_texts(alert=alert, clinicians=clinicians, context=context)
-        for clinician in clinicians:
-            email = email_queue(
-                to=clinician.email,
-                template=ALERT_TEMPLATE,
-                context=context,
-                category=f"alert-{alert.severity}",
-                urgent=True,
-                wake=False,  # one wake-up for all of them below
-            )
-            queued.append(email)
-            rows.append(AlertNotification(alert=alert, clinician=clinician, round=0, email=email))
         alert.notified_at = now
         alert.escalations_sent = 0
-        alert.next_escalation_at = (
-            now + repeat_interval(alert.severity, team_settings)
-            if team_settings["repeat_max"] > 0
-            else None
-        )
-        alert.save(update_fields=["notified_at", "escalations_sent", "next_escalation_at"])
-    AlertNotification.objects.bulk_create(rows)
-    messages_wake_on_commit([email.pk for email in queued])
-    messages_queue(texts)
-    return queued
+        alert.next_escalation_at = now + interval if team_settings["repeat_max"] > 0 else None
+    Alert.objects.bulk_update(new, ["notified_at", "escalations_sent", "next_escalation_at"])
+    return emails
 
 
 def _email_row(*, to: str, template: str, context: dict, category: str, urgent: bool):
@@ -160,38 +173,49 @@ def escalations_send(*, now: datetime | None = None, batch: int = 500) -> int:
 
         queued: list[Message] = []
         texts: list[Message] = []
-        pending: list[tuple[Alert, User, int]] = []
+        pending: list[tuple[list[Alert], User]] = []
+        # The alerts of one check-in are one message, as when they opened.
+        groups: dict[tuple, list[Alert]] = defaultdict(list)
         for alert in due:
-            team = alert.patient.team
+            groups[(alert.patient_id, alert.checkin_id or f"alert-{alert.pk}")].append(alert)
+        for group in groups.values():
+            patient = group[0].patient
+            team = patient.team
             team_settings = notification_settings_for(team.rule_settings)
-            round_ = alert.escalations_sent + 1
-            context = _alert_context(alert=alert, patient=alert.patient, round_=round_)
-            texts += alert_texts(alert=alert, clinicians=members[team.pk], context=context)
+            round_ = max(alert.escalations_sent for alert in group) + 1
+            context = _alert_context(alerts=group, patient=patient, round_=round_)
+            texts += alert_texts(
+                alert=_by_severity(group)[0], clinicians=members[team.pk], context=context
+            )
             for clinician in members[team.pk]:
                 queued.append(
                     _email_row(
                         to=clinician.email,
                         template=ALERT_TEMPLATE,
                         context=context,
-                        category=f"alert-{alert.severity}",
+                        category=f"alert-{context['severity']}",
                         urgent=True,
                     )
                 )
-                pending.append((alert, clinician, round_))
-            alert.escalations_sent = round_
-            if round_ >= team_settings["repeat_max"]:
-                alert.next_escalation_at = None
-            else:
-                # Keep the rhythm of the schedule, but after an outage wait a full interval
-                # rather than sending the missed re-sends in a burst.
-                interval = repeat_interval(alert.severity, team_settings)
-                following = alert.next_escalation_at + interval
-                alert.next_escalation_at = following if following > now else now + interval
+                pending.append((group, clinician))
+            interval = repeat_interval(context["severity"], team_settings)
+            for alert in group:
+                alert.escalations_sent = round_
+                if round_ >= team_settings["repeat_max"]:
+                    alert.next_escalation_at = None
+                else:
+                    # Keep the rhythm of the schedule, but after an outage wait a full interval
+                    # rather than sending the missed re-sends in a burst.
+                    following = alert.next_escalation_at + interval
+                    alert.next_escalation_at = following if following > now else now + interval
         # One insert for the emails and the texts; the notification rows are the emails'.
         Message.objects.bulk_create(queued + texts)
         AlertNotification.objects.bulk_create(
-            AlertNotification(alert=alert, clinician=clinician, round=round_, email=email)
-            for (alert, clinician, round_), email in zip(pending, queued, strict=True)
+            AlertNotification(
+                alert=alert, clinician=clinician, round=alert.escalations_sent, email=email
+            )
+            for (group, clinician), email in zip(pending, queued, strict=True)
+            for alert in group
         )
         Alert.objects.bulk_update(due, ["escalations_sent", "next_escalation_at"])
         messages_wake_on_commit([message.pk for message in queued + texts])

@@ -11,9 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import rules
-from .choices import UNRESOLVED, PatientStatus
+from .choices import UNRESOLVED, PatientStatus, Severity
 from .locks import summary_lock
-from .models import Alert, CareTeam, CheckIn, Patient
+from .models import Alert, CareTeam, CheckIn, Patient, RuleSilence
 from .signals import alerts_raised
 
 # The rules' two reads in one hand-written statement: on every check-in the ORM's two querysets
@@ -117,6 +117,7 @@ def alert_open_or_bump(
                     parameters={name: params[name] for name in rule.uses},
                     created_at=now,
                     last_triggered_at=now,
+                    checkin=checkin,
                 )
                 alert.newly_opened = True
         except IntegrityError:
@@ -127,11 +128,33 @@ def alert_open_or_bump(
     if not getattr(alert, "newly_opened", False):
         alert.occurrences += 1
         alert.last_triggered_at = now
-        alert.save(update_fields=["occurrences", "last_triggered_at"])
+        alert.checkin = checkin if checkin is not None else alert.checkin
+        alert.save(update_fields=["occurrences", "last_triggered_at", "checkin"])
         alert.newly_opened = False
     if checkin is not None:
         alert.checkins.add(checkin)
     return alert
+
+
+def hits_unsilenced(*, checkin: CheckIn, hits: list[rules.Rule]) -> list[rules.Rule]:
+    """The hits no clinician silenced for this patient on the check-in's local date; the
+    silenced ones are recorded on the check-in (`silenced_rules`) for its timeline. An
+    emergency rule is never silenced, whatever a row says."""
+    candidates = [rule.code for rule in hits if rule.severity != Severity.EMERGENCY]
+    if not candidates:
+        return hits
+    local_date = checkin.recorded_at.astimezone(checkin.patient.tz).date()
+    silenced = set(
+        RuleSilence.objects.filter(
+            patient_id=checkin.patient_id,
+            rule__in=candidates,
+            until__gt=local_date,
+            created_at__lte=checkin.received_at,
+            ended_at__isnull=True,
+        ).values_list("rule", flat=True)
+    )
+    checkin.silenced_rules = sorted({*checkin.silenced_rules, *silenced})
+    return [rule for rule in hits if rule.code not in silenced]
 
 
 # --- missed_checkins (periodic) ------------------------------------------------------------

@@ -47,6 +47,9 @@ NOTIFICATION_DEFAULTS: dict[str, float] = {
     "urgent_repeat_minutes": 60,
     "repeat_max": 4,
     "digest_hour": 8,
+    # After a call that did not get through on an urgent or emergency alert, remind the team
+    # to try again this many minutes later (API.md "Calling the patient back").
+    "callback_retry_minutes": 30,
 }
 
 
@@ -78,6 +81,7 @@ SETTING_SPECS: dict[str, SettingSpec] = {
     "urgent_repeat_minutes": SettingSpec(1, 24 * 60),
     "repeat_max": SettingSpec(0, 20),
     "digest_hour": SettingSpec(0, 23),
+    "callback_retry_minutes": SettingSpec(5, 24 * 60),
 }
 
 
@@ -182,6 +186,9 @@ Predicate = Callable[[Context], bool]
 @dataclass(frozen=True)
 class Rule:
     code: str
+    # The clinicians' short name of the sign: the dashboard, and the only clinical word an
+    # alert email or text may carry (API.md "Calling the patient back").
+    label: str
     severity: str
     source: str
     message: str
@@ -237,6 +244,7 @@ def _new_fracture(c: Context) -> bool:
 RULES: tuple[Rule, ...] = (
     Rule(
         code="fever",
+        label="Fever or chills",
         severity=Severity.URGENT,
         source="seed 002 (fever or chills); threshold 38.0 °C is a default",
         message="You reported a fever or chills. Please contact your care team today.",
@@ -245,6 +253,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="leg_neuro",
+        label="Leg numbness or weakness",
         severity=Severity.URGENT,
         source="seed 002 (numbness or weakness in the legs)",
         message="You reported numbness or weakness in your legs. "
@@ -254,6 +263,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="embolism_signs",
+        label="Embolism signs",
         severity=Severity.EMERGENCY,
         source="seeds 004, 000 (cement in the blood vessels, lung blockage)",
         message="Shortness of breath or chest pain can be serious. Call emergency services now.",
@@ -262,6 +272,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="cauda_equina_signs",
+        label="Cauda equina signs",
         severity=Severity.EMERGENCY,
         source="beyond the sources: standard spinal red flag, for clinical sign-off",
         message="A change in bowel or bladder control can be serious. Call emergency services now.",
@@ -270,6 +281,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="site_infection",
+        label="Procedure-site redness or swelling",
         severity=Severity.WARNING,
         source="seed 002 (redness or swelling at the procedure site)",
         message="You reported redness or swelling where the needle went in. "
@@ -279,6 +291,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="worsening_pain",
+        label="Worsening pain",
         severity=Severity.WARNING,
         source="seed 002 (worsening back pain); the point change is a default",
         message="Your pain is higher than before. Your care team will review this.",
@@ -287,6 +300,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="no_relief",
+        label="No pain relief",
         severity=Severity.WARNING,
         source="seeds 000, 002, 004 (relief within 48 h); the 30 % relief line is a default",
         message="Your pain has not eased as much as we expect by now. "
@@ -296,6 +310,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="new_fracture_suspected",
+        label="New fracture suspected",
         severity=Severity.URGENT,
         source="seed 004 (new fractures in nearby vertebrae, 5-10 % within a year)",
         message="Sudden new back pain can mean a new fracture. "
@@ -309,6 +324,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="bone_medicine_stopped",
+        label="Bone medicine stopped",
         severity=Severity.WARNING,
         source="PROTOCOL.md section 6; seeds 002, 004 (keep taking bone medicine as prescribed)",
         message="You told us you stopped your bone medicine. Your care team will review this.",
@@ -321,6 +337,7 @@ RULES: tuple[Rule, ...] = (
 # for all patients at once by recovery.alerts.missed_checkins_evaluate (hourly beat task).
 MISSED_CHECKINS = Rule(
     code="missed_checkins",
+    label="Missed check-ins",
     severity=Severity.INFO,
     source="default: no check-in on 2 consecutive local days within the first 14 days",
     message="We have not had a check-in from you for a few days. Your care team can see this.",
@@ -332,6 +349,7 @@ MISSED_CHECKINS = Rule(
 # bonehealth.alerts.denosumab_overdue_evaluate (daily, in beat's schedule).
 DENOSUMAB_OVERDUE = Rule(
     code="denosumab_overdue",
+    label="Denosumab injection overdue",
     severity=Severity.WARNING,
     source="PROTOCOL.md section 6; NOGG 2022 (rebound vertebral fractures after a late or "
     "stopped denosumab dose); 210 days (6 months plus 4 weeks) is a default",

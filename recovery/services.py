@@ -265,6 +265,8 @@ def checkin_record(
     )
     context = alerts.checkin_context(checkin=checkin)
     hits = rules.evaluate(context)
+    if hits:
+        hits = alerts.hits_unsilenced(checkin=checkin, hits=hits)
     try:
         # Inside a caller's transaction, the savepoint keeps it usable when a replay's
         # INSERT fails.
@@ -333,6 +335,11 @@ def checkin_amend(*, patient: Patient, checkin_id, data: dict) -> CheckinResult:
     already = {alert.rule for alert in raised}
     context = alerts.checkin_context(checkin=checkin)
     hits = [rule for rule in rules.evaluate(context) if rule.code not in already]
+    if hits:
+        silenced_before = list(checkin.silenced_rules)
+        hits = alerts.hits_unsilenced(checkin=checkin, hits=hits)
+        if checkin.silenced_rules != silenced_before:
+            checkin.save(update_fields=["silenced_rules"])
     fired = (
         alerts.alerts_raise_for_checkin(checkin=checkin, context=context, hits=hits) if hits else []
     )
@@ -357,7 +364,7 @@ def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
 
 
 @transaction.atomic
-def alert_resolve(*, alert: Alert, by: User, note: str) -> Alert:
+def alert_resolve(*, alert: Alert, by: User, note: str, confirmed: bool | None = None) -> Alert:
     summary_lock(alert.patient_id)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status == AlertStatus.RESOLVED:
@@ -366,5 +373,16 @@ def alert_resolve(*, alert: Alert, by: User, note: str) -> Alert:
     alert.resolved_by = by
     alert.resolved_at = timezone.now()
     alert.resolution_note = note
-    alert.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+    alert.confirmed = confirmed
+    alert.callback_due_at = None
+    alert.save(
+        update_fields=[
+            "status",
+            "resolved_by",
+            "resolved_at",
+            "resolution_note",
+            "confirmed",
+            "callback_due_at",
+        ]
+    )
     return alert

@@ -2,22 +2,13 @@
 
 from django import template
 
+from recovery.rules import RULES_BY_CODE
+
 register = template.Library()
 
-# Clinician-facing names of the warning-sign rules (PROTOCOL.md section 4).
-RULE_LABELS = {
-    "fever": "Fever or chills",
-    "leg_neuro": "Leg numbness or weakness",
-    "embolism_signs": "Embolism signs",
-    "cauda_equina_signs": "Cauda equina signs",
-    "site_infection": "Procedure-site redness or swelling",
-    "worsening_pain": "Worsening pain",
-    "no_relief": "No pain relief",
-    "new_fracture_suspected": "New fracture suspected",
-    "missed_checkins": "Missed check-ins",
-    "bone_medicine_stopped": "Bone medicine stopped",
-    "denosumab_overdue": "Denosumab injection overdue",
-}
+# Clinician-facing names of the warning-sign rules, declared with each rule (PROTOCOL.md
+# section 4).
+RULE_LABELS = {code: rule.label for code, rule in RULES_BY_CODE.items()}
 
 
 @register.filter

@@ -48,9 +48,11 @@ def test_an_urgent_alert_texts_only_the_clinicians_who_chose_it(operated, textin
     assert (text.to, text.category, text.urgent) == (PHONE, "alert-urgent", True)
     assert (text.ref_type, text.ref_id, text.subject, text.body_html) == ("alert", alert.pk, "", "")
     assert text.body_text == (
-        f"Recovery tracker: URGENT alert for BS http://testserver/dashboard/patients/{operated.pk}/"
+        "Recovery tracker: URGENT alert for BS: Fever or chills "
+        f"http://testserver/dashboard/patients/{operated.pk}/"
     )
-    for detail in ("bob", "stone", "38.6", "fever", "temperature", "pain"):
+    # The sign's short name is the one clinical word a text carries (issue 24).
+    for detail in ("bob", "stone", "38.6", "temperature", "pain"):
         assert detail not in text.body_text.lower()
     # Every clinician still gets the email.
     assert Message.objects.filter(channel="email", category="alert-urgent").count() == 3
@@ -68,7 +70,7 @@ def test_each_resend_texts_again_with_its_round(operated, texting):
     first, resend = texts()
     assert "EMERGENCY alert for BS" in first.body_text
     assert resend.body_text.startswith(
-        "Recovery tracker: reminder 1, still not acknowledged: EMERGENCY alert for BS "
+        "Recovery tracker: reminder 1, still not acknowledged: EMERGENCY alert for BS: Embolism signs "
     )
     assert resend.category == "alert-emergency" and resend.status == "queued"
 

@@ -61,19 +61,28 @@ def test_urgent_checkin_queues_one_email_per_team_clinician_and_wakes_after_comm
     assert AlertNotification.objects.filter(alert=alert, round=0).count() == 2
 
 
-def test_alert_email_carries_initials_severity_and_link_only(operated, clinician):
+def test_one_checkin_sends_one_email_naming_every_sign_and_nothing_else_clinical(
+    operated, clinician
+):
+    # Issue 24: a check-in that fires an urgent and an emergency rule is one email per
+    # clinician at the highest severity, naming both signs by their short names (it was one
+    # email per alert, with no sign).
     with time_machine.travel(T0, tick=False):
         record(operated, at=T0, pain=2, temp=38.6, symptoms=["chest_pain"])
-    emails = list(alert_emails())
-    assert {e.category for e in emails} == {"alert-urgent", "alert-emergency"}
-    for email in emails:
-        everything = email.subject + email.body_text + email.body_html
-        assert "BS" in email.subject
-        assert f"http://testserver/dashboard/patients/{operated.pk}/" in email.body_text
-        assert f'href="http://testserver/dashboard/patients/{operated.pk}/"' in email.body_html
-        for detail in ("Bob", "Stone", "bob@", "38.6", "fever", "chest", "breath", "pain"):
-            assert detail.lower() not in everything.lower()
-    assert "EMERGENCY" in emails[1].subject or "EMERGENCY" in emails[0].subject
+    [email] = alert_emails()
+    assert email.category == "alert-emergency"
+    assert email.subject == "EMERGENCY: Embolism signs, Fever or chills (BS)"
+    everything = email.subject + email.body_text + email.body_html
+    assert "Signs: Embolism signs, Fever or chills" in email.body_text
+    assert f"http://testserver/dashboard/patients/{operated.pk}/" in email.body_text
+    assert f'href="http://testserver/dashboard/patients/{operated.pk}/"' in email.body_html
+    for detail in ("Bob", "Stone", "bob@", "38.6", "chest", "breath", "pain"):
+        assert detail.lower() not in everything.lower()
+    # Both alerts point at the one email, and keep the emergency's rhythm of re-sends.
+    assert AlertNotification.objects.filter(email=email).count() == 2
+    assert {a.next_escalation_at - a.notified_at for a in Alert.objects.all()} == {
+        dt.timedelta(minutes=15)
+    }
 
 
 def test_warning_and_info_alerts_send_no_email(operated, clinician):
@@ -144,6 +153,24 @@ def test_emergency_is_resent_every_15_minutes_at_most_4_times(operated, team_cli
     rounds = AlertNotification.objects.filter(alert=alert).values_list("round", flat=True)
     assert sorted(set(rounds)) == [0, 1, 2, 3, 4]
     assert "Reminder 4" in alert_emails().last().subject
+
+
+def test_the_resends_of_one_checkin_are_one_email_naming_its_open_signs(operated, clinician):
+    with time_machine.travel(T0, tick=False):
+        record(operated, at=T0, pain=2, temp=38.6, symptoms=["leg_numbness", "chest_pain"])
+    assert alert_emails().count() == 1
+    assert escalate_at(T0 + 15 * MINUTE) == 1
+    resend = alert_emails().last()
+    assert resend.subject == (
+        "Reminder 1: EMERGENCY: Embolism signs, Fever or chills, Leg numbness or weakness (BS)"
+    )
+    # Acknowledging the emergency leaves the urgent ones: still one email, now urgent.
+    services.alert_acknowledge(alert=Alert.objects.get(rule="embolism_signs"), by=clinician)
+    assert escalate_at(T0 + 30 * MINUTE) == 1
+    assert alert_emails().last().subject == (
+        "Reminder 2: URGENT: Fever or chills, Leg numbness or weakness (BS)"
+    )
+    assert AlertNotification.objects.filter(email=alert_emails().last()).count() == 2
 
 
 def test_urgent_is_resent_every_60_minutes(operated, clinician):
