@@ -70,7 +70,8 @@ def test_each_resend_texts_again_with_its_round(operated, texting):
     first, resend = texts()
     assert "EMERGENCY alert for BS" in first.body_text
     assert resend.body_text.startswith(
-        "Recovery tracker: reminder 1, still not acknowledged: EMERGENCY alert for BS: Embolism signs "
+        "Recovery tracker: reminder 1, still not acknowledged: "
+        "EMERGENCY alert for BS: Embolism signs "
     )
     assert resend.category == "alert-emergency" and resend.status == "queued"
 
