@@ -21,18 +21,19 @@ from django.utils import timezone
 from accounts.models import User
 from outbox.models import Message
 from outbox.services import message_build, messages_queue, messages_wake_on_commit
-from recovery.choices import SEVERITY_RANK, AlertStatus, Severity
-from recovery.models import Alert, CareTeam, Patient
+from recovery.choices import SEVERITY_RANK, UNRESOLVED, AlertStatus, Severity
+from recovery.models import Alert, AlertContact, CareTeam, Patient
 from recovery.rules import RULES_BY_CODE, notification_settings_for
 
 from .alert_sms import alert_texts
-from .models import AlertNotification, WarningDigest
+from .models import AlertNotification, CallbackReminder, WarningDigest
 
 logger = logging.getLogger(__name__)
 
 NOTIFIED_SEVERITIES = (Severity.URGENT, Severity.EMERGENCY)
 ALERT_TEMPLATE = "notifications/email/alert"
 DIGEST_TEMPLATE = "notifications/email/digest"
+CALLBACK_TEMPLATE = "notifications/email/callback"
 
 
 def dashboard_link(patient_id: int) -> str:
@@ -220,6 +221,57 @@ def escalations_send(*, now: datetime | None = None, batch: int = 500) -> int:
         Alert.objects.bulk_update(due, ["escalations_sent", "next_escalation_at"])
         messages_wake_on_commit([message.pk for message in queued + texts])
     logger.info("escalation: %s alerts, %s emails, %s texts", len(due), len(queued), len(texts))
+    return len(queued)
+
+
+def callbacks_remind(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Remind the team to call again where a call about an urgent or emergency alert did not
+    get through ("no answer", "left a message") and nobody has called since the team's
+    `callback_retry_minutes` (recovery/callbacks.py sets the time). One email per clinician
+    per such call: the CallbackReminder row and the cleared due time commit with the emails,
+    so a second run sends nothing. A constant number of queries. Returns the emails queued."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Alert.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status__in=UNRESOLVED, callback_due_at__lte=now)
+            .select_related("patient__team")
+            .order_by("callback_due_at")[:batch]
+        )
+        if not due:
+            return 0
+        last_calls = {}
+        for contact in AlertContact.objects.filter(alert__in=due).order_by("alert_id", "at", "pk"):
+            last_calls[contact.alert_id] = contact
+        members = clinicians_by_team({alert.patient.team_id for alert in due})
+        queued: list[Message] = []
+        reminders: list[CallbackReminder] = []
+        for alert in due:
+            contact = last_calls.get(alert.pk)
+            alert.callback_due_at = None
+            if contact is None:
+                continue
+            context = {
+                **_alert_context(alerts=[alert], patient=alert.patient, round_=0),
+                "last_try": timezone.localtime(contact.at, alert.patient.team.tz).strftime("%H:%M"),
+                "outcome": contact.get_outcome_display().lower(),
+            }
+            queued += [
+                _email_row(
+                    to=clinician.email,
+                    template=CALLBACK_TEMPLATE,
+                    context=context,
+                    category="callback-reminder",
+                    urgent=True,
+                )
+                for clinician in members[alert.patient.team_id]
+            ]
+            reminders.append(CallbackReminder(contact=contact))
+        Message.objects.bulk_create(queued)
+        CallbackReminder.objects.bulk_create(reminders, ignore_conflicts=True)
+        Alert.objects.bulk_update(due, ["callback_due_at"])
+        messages_wake_on_commit([email.pk for email in queued])
+    logger.info("callback reminders: %s alerts, %s emails", len(due), len(queued))
     return len(queued)
 
 

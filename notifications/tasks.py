@@ -9,6 +9,8 @@ from . import services
 def alert_escalations_task() -> None:
     heartbeat_record(name="alert-escalations")
     services.escalations_send()
+    # The "try again" reminders after a call that did not get through, on the same sweep.
+    services.callbacks_remind()
 
 
 @shared_task(ignore_result=True)

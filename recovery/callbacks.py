@@ -99,8 +99,7 @@ def silence_end(*, silence: RuleSilence, by: User) -> None:
 
 
 def silences_active(patient_ids, *, on: date | None = None):
-    """The silences in force for these patients (today in each one's zone when `on` is None;
-    the caller filters by its own day when it has one)."""
+    """The silences not ended of these patients; with `on`, those still in force that day."""
     rows = RuleSilence.objects.filter(patient_id__in=patient_ids, ended_at__isnull=True)
     if on is not None:
         rows = rows.filter(until__gt=on)

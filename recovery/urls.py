@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import account_views, auth, checkin_views, patient_views
+from .api import account_views, auth, checkin_views, patient_views, silence_views
 
 urlpatterns = [
     path("auth/token/", auth.LoginView.as_view(), name="token"),
@@ -19,6 +19,16 @@ urlpatterns = [
         "patients/<int:pk>/discharge/",
         patient_views.PatientDischargeView.as_view(),
         name="patient-discharge",
+    ),
+    path(
+        "patients/<int:pk>/silences/",
+        silence_views.PatientSilencesView.as_view(),
+        name="patient-silences",
+    ),
+    path(
+        "patients/<int:pk>/silences/<int:sid>/",
+        silence_views.PatientSilenceDetailView.as_view(),
+        name="patient-silence",
     ),
     path(
         "patients/<int:pk>/procedures/",
@@ -43,6 +53,11 @@ urlpatterns = [
         "alerts/<int:pk>/acknowledge/",
         checkin_views.AlertAcknowledgeView.as_view(),
         name="alert-acknowledge",
+    ),
+    path(
+        "alerts/<int:pk>/contacts/",
+        checkin_views.AlertContactsView.as_view(),
+        name="alert-contacts",
     ),
     path(
         "alerts/<int:pk>/resolve/",

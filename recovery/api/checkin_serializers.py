@@ -9,6 +9,7 @@ from rest_framework import serializers
 from accounts.models import User
 from lib.fields import (
     AwareDateTimeField,
+    StrictBooleanField,
     StrictCharField,
     StrictFloatField,
     StrictIntegerField,
@@ -16,10 +17,12 @@ from lib.fields import (
 from recovery.choices import (
     SEVERITY_RANK,
     BoneMedicine,
+    ContactOutcome,
+    ContactPerson,
     Severity,
     Symptom,
 )
-from recovery.models import Alert
+from recovery.models import Alert, AlertContact
 
 # Phones drift: a recorded_at this far ahead of the server's clock is still accepted.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -32,6 +35,10 @@ class CheckInInputSerializer(serializers.Serializer):
     temperature_c = StrictFloatField(
         min_value=34.0, max_value=43.0, required=False, allow_null=True
     )
+    # As people in the US say it (API.md "Calling the patient back"): stored as temperature_c.
+    temperature_f = StrictFloatField(
+        min_value=93.2, max_value=109.4, required=False, allow_null=True
+    )
     symptoms = serializers.ListField(
         child=serializers.ChoiceField(choices=Symptom.choices), required=False, max_length=20
     )
@@ -40,6 +47,18 @@ class CheckInInputSerializer(serializers.Serializer):
     bone_medicine = serializers.ChoiceField(
         choices=BoneMedicine.choices, required=False, allow_null=True
     )
+
+    def validate(self, attrs):
+        if "temperature_f" in attrs:
+            if "temperature_c" in self.initial_data:
+                raise serializers.ValidationError(
+                    {"temperature_f": ["Give temperature_c or temperature_f, not both."]}
+                )
+            fahrenheit = attrs.pop("temperature_f")
+            attrs["temperature_c"] = (
+                None if fahrenheit is None else round((fahrenheit - 32) * 5 / 9, 1)
+            )
+        return attrs
 
     def validate_bone_medicine(self, value):
         if value is not None and not isinstance(self.initial_data.get("bone_medicine"), str):
@@ -139,7 +158,25 @@ class CheckInResultSerializer(CheckInSerializer):
 # --- Alerts --------------------------------------------------------------------------------
 
 
+class AlertContactSerializer(serializers.ModelSerializer):
+    """One call about an alert (API.md "Calling the patient back"); `by` as acknowledged_by."""
+
+    class Meta:
+        model = AlertContact
+        fields = ["id", "outcome", "person", "note", "by", "at"]
+        read_only_fields = fields
+
+
+class AlertContactInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ContactOutcome.choices)
+    person = serializers.ChoiceField(choices=ContactPerson.choices, default="patient")
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class AlertSerializer(serializers.ModelSerializer):
+    # The call record, newest first: the views prefetch it (alerts_with_contacts).
+    contacts = serializers.SerializerMethodField()
+
     class Meta:
         model = Alert
         fields = [
@@ -157,8 +194,17 @@ class AlertSerializer(serializers.ModelSerializer):
             "resolved_by",
             "resolved_at",
             "resolution_note",
+            "confirmed",
+            "checkin",
+            "contacts",
         ]
+
+    def get_contacts(self, alert) -> AlertContactSerializer(many=True):
+        contacts = sorted(alert.contacts.all(), key=lambda c: (c.at, c.pk), reverse=True)
+        return AlertContactSerializer(contacts, many=True).data
 
 
 class AlertResolveSerializer(serializers.Serializer):
     note = StrictCharField(max_length=2000)
+    # Was the suspected problem real? Null when not said.
+    confirmed = StrictBooleanField(required=False, allow_null=True, default=None)

@@ -7,7 +7,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from lib.throttling import PostThrottle
-from recovery import selectors, services
+from recovery import callbacks, selectors, services
 from recovery.models import CheckIn
 from recovery.permissions import (
     IsClinician,
@@ -15,6 +15,8 @@ from recovery.permissions import (
 )
 
 from .checkin_serializers import (
+    AlertContactInputSerializer,
+    AlertContactSerializer,
     AlertResolveSerializer,
     AlertSerializer,
     CheckInInputSerializer,
@@ -89,7 +91,11 @@ class AlertListView(generics.ListAPIView):
     filterset_class = AlertFilter
 
     def get_queryset(self):
-        return selectors.alerts_for(self.request.user).order_by("-created_at", "-id")
+        return alerts_with_contacts(self.request.user).order_by("-created_at", "-id")
+
+
+def alerts_with_contacts(user):
+    return selectors.alerts_for(user).prefetch_related("contacts")
 
 
 class AlertDetailView(generics.RetrieveAPIView):
@@ -97,7 +103,7 @@ class AlertDetailView(generics.RetrieveAPIView):
     serializer_class = AlertSerializer
 
     def get_queryset(self):
-        return selectors.alerts_for(self.request.user)
+        return alerts_with_contacts(self.request.user)
 
 
 class AlertAcknowledgeView(generics.GenericAPIView):
@@ -110,7 +116,34 @@ class AlertAcknowledgeView(generics.GenericAPIView):
     @extend_schema(request=None, responses={200: AlertSerializer, 409: None})
     def post(self, request, pk):
         alert = services.alert_acknowledge(alert=self.get_object(), by=request.user)
-        return Response(AlertSerializer(alert).data)
+        return Response(AlertSerializer(alerts_with_contacts(request.user).get(pk=alert.pk)).data)
+
+
+class AlertContactsView(generics.GenericAPIView):
+    """The call record of an alert: GET lists it, POST adds a call (API.md "Calling the
+    patient back")."""
+
+    permission_classes = [IsClinician]
+    serializer_class = AlertContactSerializer
+
+    def get_queryset(self):
+        return selectors.alerts_for(self.request.user)
+
+    @extend_schema(responses={200: AlertContactSerializer(many=True)})
+    def get(self, request, pk):
+        alert = self.get_object()
+        contacts = alert.contacts.order_by("-at", "-pk")
+        return Response(AlertContactSerializer(contacts, many=True).data)
+
+    @extend_schema(
+        request=AlertContactInputSerializer, responses={201: AlertContactSerializer, 409: None}
+    )
+    def post(self, request, pk):
+        alert = self.get_object()
+        data = AlertContactInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = callbacks.contact_record(alert=alert, by=request.user, **data.validated_data)
+        return Response(AlertContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
 class AlertResolveView(generics.GenericAPIView):
@@ -126,4 +159,4 @@ class AlertResolveView(generics.GenericAPIView):
         data = AlertResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         alert = services.alert_resolve(alert=alert, by=request.user, **data.validated_data)
-        return Response(AlertSerializer(alert).data)
+        return Response(AlertSerializer(alerts_with_contacts(request.user).get(pk=alert.pk)).data)

@@ -222,6 +222,40 @@ def _datetime(value, zone) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+class CaregiverContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    relationship = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField(allow_blank=True)
+
+
+class PatientDetailSerializer(PatientSerializer):
+    """One patient as the nurse calling back reads it: the patient's row with the active
+    caregivers and their phones (API.md "Calling the patient back"). The caregivers are the
+    caregivers app's CareLink rows, read through the reverse relation (prefetched by the view)
+    so recovery imports nothing of that app."""
+
+    caregivers = CaregiverContactSerializer(many=True, read_only=True)
+
+    class Meta(PatientSerializer.Meta):
+        fields = [*PatientSerializer.Meta.fields, "caregivers"]
+
+    def to_representation(self, patient):
+        data = super().to_representation(patient)
+        data["caregivers"] = [
+            {
+                "id": link.pk,
+                "name": link.name,
+                "relationship": link.relationship,
+                "email": link.email,
+                "phone": link.phone,
+            }
+            for link in patient.active_care_links
+        ]
+        return data
+
+
 class PatientCreatedSerializer(PatientSerializer):
     enrollment_code = serializers.CharField()
 

@@ -2,6 +2,7 @@
 serializer renders."""
 
 from django.db import connection
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -10,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.errors import email_taken_is_a_field_error
 from recovery import lifecycle, selectors, services
-from recovery.models import Procedure
+from recovery.models import Patient, Procedure
 from recovery.permissions import (
     ClinicianWrites,
     IsClinician,
@@ -19,6 +20,7 @@ from recovery.permissions import (
 
 from .patient_serializers import (
     PatientCreatedSerializer,
+    PatientDetailSerializer,
     PatientDischargeSerializer,
     PatientInputSerializer,
     PatientPatchSerializer,
@@ -92,13 +94,22 @@ class PatientListCreateView(generics.ListCreateAPIView):
 
 class PatientDetailView(generics.RetrieveAPIView):
     permission_classes = [IsClinician]
-    serializer_class = PatientSerializer
+    serializer_class = PatientDetailSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.patient_list_for(self.request.user)
+        return selectors.patient_list_for(self.request.user).prefetch_related(
+            Prefetch(
+                "care_links",
+                # CareLink, by way of the relation: recovery imports no caregivers module.
+                queryset=Patient.care_links.rel.related_model.objects.filter(
+                    status="active"
+                ).order_by("pk"),
+                to_attr="active_care_links",
+            )
+        )
 
-    @extend_schema(request=PatientPatchSerializer, responses=PatientSerializer)
+    @extend_schema(request=PatientPatchSerializer, responses=PatientDetailSerializer)
     def patch(self, request, pk):
         patient = scoped_patient(request, pk)
         data = PatientPatchSerializer(
@@ -110,7 +121,7 @@ class PatientDetailView(generics.RetrieveAPIView):
         data.is_valid(raise_exception=True)
         with email_taken_is_a_field_error(data.validated_data.get("email")):
             services.patient_update(patient=patient, data=data.validated_data)
-        return Response(PatientSerializer(self.get_queryset().get(pk=pk)).data)
+        return Response(PatientDetailSerializer(self.get_queryset().get(pk=pk)).data)
 
 
 class EnrollmentCodeView(APIView):
