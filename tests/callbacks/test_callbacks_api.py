@@ -394,4 +394,7 @@ def test_the_caregiver_reads_the_patients_language(api, operated, link):
     checkin(api, operated, temperature_c=38.6)
     [email] = Message.objects.filter(category="caregiver-alert-urgent")
     assert email.to == "ann@care.test"
-    assert "Bob" in email.subject
+    assert email.subject == (
+        "Bob ha indicado un signo de alarma: contacte hoy con el equipo de atención"
+    )
+    assert "Qué hacer ahora:" in email.body_text
