@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from lib.throttling import LoginSlowDownFormMixin
+from recovery.choices import ContactOutcome, ContactPerson
 
 
 class ClinicianLoginForm(LoginSlowDownFormMixin, AuthenticationForm):
@@ -29,3 +30,26 @@ class ClinicianLoginForm(LoginSlowDownFormMixin, AuthenticationForm):
 
 class AlertResolveForm(forms.Form):
     note = forms.CharField(max_length=2000, strip=True)
+    # Was the suspected problem real? "" is "not said" (null on the alert).
+    confirmed = forms.TypedChoiceField(
+        choices=[("", "Not said"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+    )
+
+
+class ContactForm(forms.Form):
+    """A call about an alert card (API.md "Calling the patient back")."""
+
+    outcome = forms.ChoiceField(choices=ContactOutcome.choices)
+    person = forms.ChoiceField(choices=ContactPerson.choices, initial="patient")
+    note = forms.CharField(max_length=2000, strip=True, required=False)
+
+
+class SilenceForm(forms.Form):
+    """Mark a sign as expected for one patient (recovery/callbacks.py checks rule and date)."""
+
+    rule = forms.CharField(max_length=40)
+    until = forms.DateField()
+    reason = forms.CharField(max_length=500, strip=True)

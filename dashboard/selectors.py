@@ -13,6 +13,7 @@ from django.db.models import (
     IntegerField,
     JSONField,
     OuterRef,
+    Prefetch,
     QuerySet,
     Subquery,
     Value,
@@ -24,7 +25,7 @@ from accounts.models import User
 from caregivers.selectors import labels_of_entries
 from recovery import rules
 from recovery.choices import SEVERITIES_BY_RANK, SEVERITY_RANK, UNRESOLVED, PatientStatus
-from recovery.models import Alert, CheckIn, Patient, Procedure
+from recovery.models import Alert, AlertContact, CheckIn, Patient, Procedure
 from recovery.selectors import alerts_for, patient_list_for, patient_rows_for
 from reminders.models import Reminder
 
@@ -245,7 +246,8 @@ def patient_record_get(user: User, *, pk: int) -> PatientRecord:
     alerts = list(
         alerts_for(user)
         .filter(patient=patient)
-        .select_related("acknowledged_by", "resolved_by")
+        .select_related("acknowledged_by", "resolved_by", "checkin")
+        .prefetch_related(Prefetch("contacts", queryset=AlertContact.objects.select_related("by")))
         .annotate(
             **_trigger_values(),
             severity_rank=_severity_rank(),

@@ -29,6 +29,13 @@ urlpatterns = [
     path("alerts/", views.alert_inbox, name="alerts"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert-resolve"),
+    path("alerts/<int:pk>/contacts/", views.alert_contact, name="alert-contact"),
+    path("patients/<int:pk>/silences/", views.patient_silence, name="patient-silence"),
+    path(
+        "patients/<int:pk>/silences/<int:sid>/end/",
+        views.patient_silence_end,
+        name="patient-silence-end",
+    ),
     path("team/", team_views.team_index, name="team-index"),
     path("team/<int:pk>/", team_views.team_detail, name="team"),
     path("team/<int:pk>/settings/", team_views.team_settings, name="team-settings"),

@@ -19,12 +19,13 @@ from accounts.mfa import mfa_setup_required
 from audit.decorators import audit_patient_access
 from audit.services import access_record
 from outbox import pipeline
-from recovery import charts, services
+from recovery import callbacks, charts, services
 from recovery import selectors as recovery_selectors
-from recovery.models import Patient
+from recovery.choices import CONTACT_ACKNOWLEDGES, ContactOutcome
+from recovery.models import Patient, RuleSilence
 
-from . import selectors
-from .forms import AlertResolveForm
+from . import cards, selectors
+from .forms import AlertResolveForm, ContactForm, SilenceForm
 from .patient_forms import DischargeForm
 from .pipeline_failures import latest_failures_for
 
@@ -79,6 +80,7 @@ def page(request, template: str, context: dict, *, nav: str = "", status: int = 
     context = {
         **context,
         "nav": nav,
+        "contact_outcomes": ContactOutcome.choices,
         "pipeline": figures,
         "pipeline_stalled": stalled,
         "pipeline_reasons": pipeline_reasons(figures) if stalled else [],
@@ -148,25 +150,44 @@ def patient_detail(request, pk: int):
                 fever_threshold_c=record.fever_threshold_c,
             ),
             "checkins_newest_first": list(reversed(record.checkins)),
+            **_patient_cards(record),
             "discharge_form": DischargeForm(),
         },
         nav="patients",
     )
 
 
+def _patient_cards(record) -> dict:
+    """The patient page's alert cards, one per check-in: unresolved first, then resolved."""
+    patient = record.patient
+    silences = cards.silences_by_patient([patient])[patient.pk]
+    caregivers = cards.caregivers_by_patient([patient.pk])[patient.pk]
+    every = cards.cards_of(record.alerts)
+    for card in every:
+        card.silences, card.caregivers = silences, caregivers
+    return {
+        "open_cards": [card for card in every if card.unresolved],
+        "resolved_cards": [card for card in every if not card.unresolved],
+        "silences": silences,
+        "caregivers": caregivers,
+    }
+
+
 @require_GET
 @clinician_required
 def alert_inbox(request):
-    alerts = Paginator(selectors.alert_inbox_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # Unresolved alerts are the team's working set: grouped into one card per check-in
+    # first, then paged by card.
+    alerts = list(cards.with_card_relations(selectors.alert_inbox_for(request.user)))
+    page_of_cards = Paginator(cards.cards_of(alerts), PAGE_SIZE).get_page(request.GET.get("page"))
+    cards.cards_complete(page_of_cards.object_list)
     access_record(
         actor=request.user,
-        patient_ids=[alert.patient_id for alert in alerts],
+        patient_ids=[card.patient.pk for card in page_of_cards],
         action="dashboard-alerts",
         request=request,
     )
-    return page(request, "dashboard/alert_inbox.html", {"alerts": alerts}, nav="alerts")
+    return page(request, "dashboard/alert_inbox.html", {"cards": page_of_cards}, nav="alerts")
 
 
 def _back(request):
@@ -190,12 +211,21 @@ def _alert_changed(request, alert, *, verb: str, done: str) -> None:
     messages.success(request, f"Alert for {alert.patient.initials} {done}.")
 
 
+def _card_of(request, pk: int):
+    alert = get_object_or_404(
+        recovery_selectors.alerts_for(request.user).select_related("patient"), pk=pk
+    )
+    return alert, cards.card_group(alert)
+
+
 @require_POST
 @clinician_required
 def alert_acknowledge(request, pk: int):
-    alert = get_object_or_404(recovery_selectors.alerts_for(request.user), pk=pk)
+    """Acknowledge a card: every unresolved alert of its check-in."""
+    alert, group = _card_of(request, pk)
     try:
-        services.alert_acknowledge(alert=alert, by=request.user)
+        for member in group:
+            services.alert_acknowledge(alert=member, by=request.user)
     except services.AlreadyResolved as exc:
         messages.error(request, exc.detail)
     else:
@@ -206,15 +236,79 @@ def alert_acknowledge(request, pk: int):
 @require_POST
 @clinician_required
 def alert_resolve(request, pk: int):
-    alert = get_object_or_404(recovery_selectors.alerts_for(request.user), pk=pk)
+    """Resolve a card: every unresolved alert of its check-in, with one note."""
+    alert, group = _card_of(request, pk)
     form = AlertResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "To resolve an alert, write a note (at most 2000 characters).")
         return _back(request)
     try:
-        services.alert_resolve(alert=alert, by=request.user, note=form.cleaned_data["note"])
+        for member in group:
+            services.alert_resolve(alert=member, by=request.user, **form.cleaned_data)
     except services.AlreadyResolved as exc:
         messages.error(request, exc.detail)
     else:
         _alert_changed(request, alert, verb="resolve", done="resolved")
+    return _back(request)
+
+
+@require_POST
+@clinician_required
+def alert_contact(request, pk: int):
+    """Record a call on a card. Reached or sent to emergency care acknowledges the card's
+    every open alert; the call itself is recorded once, on the alert given."""
+    alert, group = _card_of(request, pk)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "To record a call, choose how it went (the note is optional).")
+        return _back(request)
+    try:
+        contact = callbacks.contact_record(alert=alert, by=request.user, **form.cleaned_data)
+        if contact.outcome in CONTACT_ACKNOWLEDGES:
+            for member in group:
+                services.alert_acknowledge(alert=member, by=request.user)
+    except services.AlreadyResolved as exc:
+        messages.error(request, exc.detail)
+    else:
+        _alert_changed(
+            request, alert, verb="contact", done=f"call recorded ({contact.get_outcome_display()})"
+        )
+    return _back(request)
+
+
+@require_POST
+@clinician_required
+def patient_silence(request, pk: int):
+    """Mark a sign as expected for this patient until a date (never an emergency sign)."""
+    patient = get_object_or_404(recovery_selectors.patients_for(request.user), pk=pk)
+    form = SilenceForm(request.POST)
+    errors: dict = {}
+    if form.is_valid():
+        errors = callbacks.silence_errors(
+            patient=patient, rule=form.cleaned_data["rule"], until=form.cleaned_data["until"]
+        )
+    else:
+        errors = form.errors
+    if errors:
+        problems = "; ".join(f"{name}: {' '.join(texts)}" for name, texts in errors.items())
+        messages.error(request, f"The sign was not marked as expected. {problems}")
+        return _back(request)
+    callbacks.silence_create(patient=patient, by=request.user, **form.cleaned_data)
+    access_record(
+        actor=request.user, patient_ids=[patient.pk], action="dashboard-silence", request=request
+    )
+    messages.success(request, f"Marked as expected for {patient.initials}.")
+    return _back(request)
+
+
+@require_POST
+@clinician_required
+def patient_silence_end(request, pk: int, sid: int):
+    patient = get_object_or_404(recovery_selectors.patients_for(request.user), pk=pk)
+    silence = get_object_or_404(RuleSilence, pk=sid, patient=patient)
+    callbacks.silence_end(silence=silence, by=request.user)
+    access_record(
+        actor=request.user, patient_ids=[patient.pk], action="dashboard-silence", request=request
+    )
+    messages.success(request, f"The sign alerts again for {patient.initials}.")
     return _back(request)

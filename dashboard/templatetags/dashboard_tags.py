@@ -49,3 +49,11 @@ def alert_values(alert) -> list[str]:
     if alert.rule == "missed_checkins" and alert.missed_through:
         values.append(f"no check-in through {alert.missed_through:%d %b}")
     return values
+
+
+@register.filter
+def fahrenheit_and_celsius(celsius) -> str:
+    """ "101.3 °F (38.5 °C)": the dashboard shows both (API.md "Calling the patient back")."""
+    if celsius is None:
+        return ""
+    return f"{celsius * 9 / 5 + 32:.1f} °F ({celsius:.1f} °C)"

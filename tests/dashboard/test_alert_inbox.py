@@ -157,10 +157,11 @@ def test_the_inbox_runs_a_constant_number_of_queries(
         )
         make_alert(patient, rule="no_relief", severity="warning")
     client = browser_client(clinician)
-    # 1 session, 2 user, 3 paginator count, 4 the alerts with their patients and
-    # acknowledging clinicians, 5 the audit INSERT (one for the whole page), 6-8 pipeline
-    # banner from the one outbox (both heartbeats, oldest urgent message by channel, failed
-    # messages by channel and category).
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 the unresolved alerts with their patients, check-ins and
+    # acknowledging clinicians (grouped into cards in Python, then paged), 4 their calls,
+    # 5 the page's patients' silences, 6 their caregivers, 7 the audit INSERT (one for the
+    # whole page), 8-10 pipeline banner from the one outbox (both heartbeats, oldest urgent
+    # message by channel, failed messages by channel and category).
+    with django_assert_num_queries(10):
         response = client.get("/dashboard/alerts/")
     assert len(alert_ids(response)) == 2 * count

@@ -53,11 +53,11 @@ def test_the_patient_page_runs_a_constant_number_of_queries(
         make_alert(patient, rule="fever", severity="urgent", status="resolved")
     client = browser_client(clinician)
     # 1 session, 2 user, 3 the patient with every annotation and team, 4 alerts with their
-    # clinicians, 5 procedures, 6 check-ins, 7 reminders, 8-10 pipeline banner from the one
-    # outbox (both heartbeats, oldest urgent message by channel, failed messages by channel and
-    # category), 11 the bone-health section's patient with its record and latest procedure
-    # (bonehealth; its change history is one more query once a record exists), 12 the audit
-    # INSERT.
-    with django_assert_num_queries(12):
+    # clinicians and check-ins, 5 their calls, 6 procedures, 7 check-ins, 8 reminders, 9 the
+    # silences in force, 10 the caregivers, 11-13 pipeline banner from the one outbox (both
+    # heartbeats, oldest urgent message by channel, failed messages by channel and category),
+    # 14 the bone-health section's patient with its record and latest procedure (bonehealth;
+    # its change history is one more query once a record exists), 15 the audit INSERT.
+    with django_assert_num_queries(15):
         response = client.get(f"/dashboard/patients/{patient.pk}/")
     assert response.status_code == 200
