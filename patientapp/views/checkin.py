@@ -55,7 +55,10 @@ def _draft(request) -> dict:
             "patient": request.patient.pk,
             "pain_score": None,
             "temperature_text": "",
-            "unit": request.session.get("temperature_unit", "c"),
+            # What the patient chose last, else the unit their team asks in.
+            "unit": request.session.get(
+                "temperature_unit", request.patient.team.temperature_unit.lower()
+            ),
             "temperature_c": None,
             "symptoms": {},
             "notes": "",
@@ -128,7 +131,15 @@ def _read_step(step: str, post, draft: dict) -> dict[str, str]:
         celsius, error = parse_temperature(text, unit)
         if error:
             draft_view = {**draft, "temperature_text": text, "unit": unit}
-            return {"temperature": error, "_draft": draft_view}
+            errors = {"temperature": error, "_draft": draft_view}
+            # 98.6 typed on the °C screen: a °F reading; asked, not refused.
+            fahrenheit, f_error = parse_temperature(text, "f") if unit == "c" else (None, True)
+            if not f_error:
+                draft_view["fahrenheit_guess"] = {"text": text.strip(), "celsius": fahrenheit}
+                errors["temperature"] = _(
+                    "%(value)s is not a temperature in °C. Did you mean %(value)s °F?"
+                ) % {"value": text.strip()}
+            return errors
         draft.update(temperature_text=text.strip(), unit=unit, temperature_c=celsius)
     elif step in SYMPTOM_QUESTIONS:
         answer = post.get("answer", "")

@@ -43,6 +43,32 @@ def test_fahrenheit_is_stored_in_celsius(signed_in):
     assert Alert.objects.get().rule == "fever"
 
 
+def test_98_6_on_the_celsius_screen_is_asked_about_then_read_as_fahrenheit(signed_in):
+    # Issue 24: not refused; the patient confirms it is °F.
+    walk_checkin(signed_in, pain=3)  # to the review, so the draft exists
+    asked = signed_in.post("/app/checkin/temperature/", {"temperature": "98.6", "unit": "c"})
+    assert asked.status_code == 400
+    body = asked.content.decode()
+    assert "98.6 is not a temperature in °C. Did you mean 98.6 °F?" in body
+    assert "98.6 °F is 37.0 °C." in body and 'id="confirm-fahrenheit"' in body
+    # The confirm button sends unit=f after the radio's c: Django reads the last value.
+    confirmed = signed_in.post(
+        "/app/checkin/temperature/?back=review",
+        {"temperature": "98.6", "unit": ["c", "f"]},
+    )
+    assert confirmed.status_code == 302
+    review = signed_in.get("/app/checkin/review/").content.decode()
+    submit(signed_in, review_fields(review))
+    assert CheckIn.objects.get().temperature_c == 37.0
+
+
+def test_a_team_in_fahrenheit_asks_in_fahrenheit(signed_in, patient):
+    patient.team.temperature_unit = "F"
+    patient.team.save()
+    body = signed_in.get("/app/checkin/temperature/").content.decode()
+    assert 'value="f" checked' in body
+
+
 def test_a_comma_decimal_is_understood(signed_in):
     submit(signed_in, walk_checkin(signed_in, pain=3, temperature="37,2"))
     assert CheckIn.objects.get().temperature_c == 37.2
