@@ -54,6 +54,11 @@ class TeamDetailsForm(forms.ModelForm):
             f"The patient app's “call now” button: a {region} emergency number (911) or "
             "a full phone number."
         )
+        self.fields[
+            "temperature_unit"
+        ].help_text = "The unit the patient app asks temperatures in (patients can switch)."
+        # A form posted without it (an older page) keeps the team's unit.
+        self.fields["temperature_unit"].required = False
         for name in ("phone", "emergency_number"):
             self.fields[name].widget.attrs.update({"type": "tel", "autocomplete": "off"})
 
@@ -61,6 +66,9 @@ class TeamDetailsForm(forms.ModelForm):
     # a bad number is an error beside its field.
     def clean_phone(self):
         return phone_normalise(self.cleaned_data["phone"])
+
+    def clean_temperature_unit(self):
+        return self.cleaned_data["temperature_unit"] or self.instance.temperature_unit
 
     def clean_emergency_number(self):
         return emergency_number_normalise(self.cleaned_data["emergency_number"])

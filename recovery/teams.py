@@ -52,7 +52,7 @@ class InvitationAddressRefused(DomainError):
 
 # The team's own fields edited with its settings (and versioned with them). The phone and
 # emergency numbers are checked and normalised by CareTeam.clean() (recovery/phones.py).
-TEAM_FIELDS: tuple[str, ...] = ("timezone", "phone", "emergency_number")
+TEAM_FIELDS: tuple[str, ...] = ("timezone", "phone", "emergency_number", "temperature_unit")
 
 
 def team_snapshot(team: CareTeam) -> dict:

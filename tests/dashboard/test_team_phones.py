@@ -125,3 +125,16 @@ def test_the_admin_refuses_a_bad_number_and_normalises_a_good_one(team, db):
     assert admin_post(client, team, phone="202.555.0100").status_code == 302
     assert CareTeam.objects.get(pk=team.pk).phone == "+12025550100"
     assert TeamSettingsVersion.objects.get().new == {"phone": "+12025550100"}
+
+
+def test_the_team_sets_the_temperature_unit_and_keeps_a_version(browser_client, admin, team):
+    client = browser_client(admin)
+    assert 'name="temperature_unit"' in client.get(f"/dashboard/team/{team.pk}/").content.decode()
+    assert team.temperature_unit == "F"  # a US team's default
+    assert post_details(client, team, temperature_unit="C").status_code == 302
+    team.refresh_from_db()
+    assert team.temperature_unit == "C"
+    assert TeamSettingsVersion.objects.get().new == {"temperature_unit": "C"}
+    assert post_details(client, team, temperature_unit="K").status_code == 400
+    team.refresh_from_db()
+    assert team.temperature_unit == "C"
