@@ -132,3 +132,14 @@ def test_a_sign_marked_as_expected_shows_and_can_end(browser_client, clinician, 
     client.post(f"/dashboard/patients/{patient.pk}/silences/{silence.pk}/end/")
     silence.refresh_from_db()
     assert silence.ended_by == clinician
+
+
+def test_the_patient_list_row_has_the_phone_and_a_language_other_than_english(
+    browser_client, clinician, patient
+):
+    patient.phone, patient.language = "+12025550142", "es"
+    patient.save()
+    body = browser_client(clinician).get("/dashboard/").content.decode()
+    row = body.split(f'data-patient="{patient.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert 'href="tel:+12025550142"' in row
+    assert "Español" in row
