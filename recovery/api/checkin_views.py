@@ -125,6 +125,8 @@ class AlertContactsView(generics.GenericAPIView):
 
     permission_classes = [IsClinician]
     serializer_class = AlertContactSerializer
+    # A short list, whole: no pages (the schema says a plain array).
+    pagination_class = None
 
     def get_queryset(self):
         return selectors.alerts_for(self.request.user)

@@ -39,6 +39,8 @@ class SilenceInputSerializer(serializers.Serializer):
 
 class PatientSilencesView(generics.GenericAPIView):
     permission_classes = [IsClinician]
+    # A short list, whole: no pages (the schema says a plain array).
+    pagination_class = None
     serializer_class = SilenceSerializer
 
     @extend_schema(responses={200: SilenceSerializer(many=True)})
