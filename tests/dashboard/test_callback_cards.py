@@ -129,6 +129,12 @@ def test_a_sign_marked_as_expected_shows_and_can_end(browser_client, clinician, 
         {"rule": "embolism_signs", "until": until.isoformat(), "reason": "x"},
     )
     assert RuleSilence.objects.count() == 1
+    # A check-in with the sign while it is silenced: on the timeline, no alert.
+    from recovery import services
+
+    services.checkin_record(patient=patient, data={"pain_score": 2, "symptoms": ["leg_weakness"]})
+    body = client.get(f"/dashboard/patients/{patient.pk}/").content.decode()
+    assert "Leg numbness or weakness: expected (silenced, no alert)" in body
     client.post(f"/dashboard/patients/{patient.pk}/silences/{silence.pk}/end/")
     silence.refresh_from_db()
     assert silence.ended_by == clinician
