@@ -39,6 +39,7 @@ def seed_caregiver(*, team: CareTeam, clinician: User, password: str) -> bool:
             relationship="daughter",
             status=CareLink.Status.ACTIVE,
             receives_reminders=True,
+            phone="+12025550143",
             invited_by=margaret.user,
             accepted_at=now,
             token_hash=tokens.digest(tokens.generate()),

@@ -121,6 +121,15 @@ def pain_course(
     return pain, [], temp
 
 
+# What a patient writes beside the warning sign on the day it fires (the card shows it).
+FINAL_NOTES = {
+    "fever": "Shivery since this afternoon.",
+    "new_fracture": "Sharp pain when I bent to pick up the cat.",
+    "neuro": "Left leg feels numb on the stairs.",
+    "embolism": "Short of breath walking to the kitchen.",
+}
+
+
 class Command(BaseCommand):
     help = "Create demo data: a care team, a clinician and a dozen patients (idempotent)."
 
@@ -185,6 +194,10 @@ class Command(BaseCommand):
                     "has_osteoporosis": cause == "osteoporosis",
                 },
             )
+            # A phone for the nurse to call back: the fictional 555-01xx range.
+            Patient.objects.filter(pk=patient.pk).update(
+                phone=f"+1202555{200 + patient.pk % 800:04d}"
+            )
             User.objects.filter(pk=patient.user_id).update(password="")
             patient.user.set_password(DEMO_PASSWORD)
             patient.user.save(update_fields=["password"])
@@ -214,8 +227,10 @@ class Command(BaseCommand):
             )
             recorded_at = min(local, timezone.now() - timedelta(minutes=5))
             pain, symptoms, temp = pain_course(course, pre, day, rng)
+            notes = ""
             if day == last_day:
                 pain, symptoms, temp = self.final_day(course, pain, symptoms, temp)
+                notes = FINAL_NOTES.get(course, "")
             services.checkin_record(
                 patient=patient,
                 entered_by=patient.user,
@@ -224,7 +239,7 @@ class Command(BaseCommand):
                     "pain_score": pain,
                     "temperature_c": temp,
                     "symptoms": symptoms,
-                    "notes": "",
+                    "notes": notes,
                 },
             )
 
