@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lib.throttling import LoginSlowDownFormMixin
+from recovery.phones import phone_normalise
 
 
 class NewCaregiverForm(forms.Form):
@@ -50,3 +52,29 @@ class CaregiverSignInForm(LoginSlowDownFormMixin, AuthenticationForm):
         super().confirm_login_allowed(user)
         if not user.is_caregiver:
             raise forms.ValidationError(self.error_messages["not_caregiver"], code="not_caregiver")
+
+
+class CaregiverPhoneForm(forms.Form):
+    """The caregiver's own phone, for the care team to call, and their yes to texts."""
+
+    phone = forms.CharField(
+        label=_("Your phone number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    texts = forms.BooleanField(label=_("Yes, text me when there is a warning sign"), required=False)
+
+    def clean_phone(self):
+        try:
+            return phone_normalise(self.cleaned_data["phone"])
+        except ValidationError:
+            raise ValidationError(
+                _("This is not a phone number we can call. Type it as you would dial it.")
+            ) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("texts") and not data.get("phone"):
+            self.add_error("phone", _("To get texts, type your mobile number."))
+        return data

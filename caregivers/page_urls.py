@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("app/caregiver/accept/<str:token>/", views.accept_invitation, name="caregiver-accept"),
+    path("app/caregiver/phone/", views.phone, name="caregiver-phone"),
     path(
         "unsubscribe/caregiver/<str:token>/",
         views.unsubscribe,

@@ -187,9 +187,26 @@ def invitation_accept_existing(*, token: str, user: User) -> CareLink:
 # --- The patient's choices and revocation --------------------------------------------------
 
 
-def carelink_update(*, link: CareLink, receives_reminders: bool) -> CareLink:
-    link.receives_reminders = receives_reminders
-    link.save(update_fields=["receives_reminders"])
+def caregiver_phone_set(*, user: User, phone: str, texts: bool) -> int:
+    """The caregiver's phone and yes to texts, on each of their active links (the team of
+    each patient calls the same person). A yes keeps the time it was first given."""
+    links = CareLink.objects.filter(caregiver=user, status=CareLink.Status.ACTIVE)
+    consent = None
+    if texts and phone:
+        consent = (
+            links.filter(phone=phone, sms_consent_at__isnull=False)
+            .values_list("sms_consent_at", flat=True)
+            .first()
+            or timezone.now()
+        )
+    return links.update(phone=phone, sms_consent_at=consent)
+
+
+def carelink_update(*, link: CareLink, **choices: bool) -> CareLink:
+    """Set the patient's choices (receives_reminders, receives_alerts) for one caregiver."""
+    for name, value in choices.items():
+        setattr(link, name, value)
+    link.save(update_fields=list(choices))
     return link
 
 

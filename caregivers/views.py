@@ -17,7 +17,7 @@ from accounts.models import User
 from reminders.views import unsubscribe_view
 
 from . import copies, services
-from .forms import CaregiverSignInForm, NewCaregiverForm
+from .forms import CaregiverPhoneForm, CaregiverSignInForm, NewCaregiverForm
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -62,7 +62,8 @@ def _accepted(request, link, user):
     if request.user != user:
         login(request, user, backend=BACKEND)
     request.session[ACTING_FOR] = link.patient_id
-    return redirect("app:home")
+    # One more question, on its own screen: a phone for the care team to call.
+    return redirect("caregiver-phone")
 
 
 @never_cache
@@ -119,6 +120,33 @@ def _accept_invitation(request, token: str):
         context["problem"] = _(str(exc.detail))
     # A form with a mistake, or a POST the page did not offer: say so, store nothing.
     return _page(request, "caregivers/pages/accept.html", context, status=400)
+
+
+def phone(request):
+    """The caregiver's phone and yes to texts: asked right after accepting, and from their
+    settings. Saved on every active link of theirs."""
+    from patientapp.views.base import patient_required
+
+    return require_http_methods(["GET", "POST"])(patient_required(_phone))(request)
+
+
+def _phone(request):
+    if not request.is_caregiver:
+        return redirect("app:settings")
+    link = services.CareLink.objects.filter(
+        caregiver=request.user, status=services.CareLink.Status.ACTIVE
+    ).first()
+    initial = {"phone": link.phone, "texts": bool(link.sms_consent_at)} if link else {}
+    form = CaregiverPhoneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.caregiver_phone_set(user=request.user, **form.cleaned_data)
+        return redirect("app:home")
+    return _page(
+        request,
+        "caregivers/pages/phone.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # The signed link in a caregiver's reminder copy: the same page as the patient's own.

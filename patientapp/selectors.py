@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from recovery import rules
-from recovery.choices import SEVERITY_RANK, Symptom
-from recovery.models import CheckIn, Patient, Procedure
+from recovery.choices import SEVERITY_RANK, UNRESOLVED, Symptom
+from recovery.models import Alert, CheckIn, Patient, Procedure
 from recovery.selectors import checkins_for, patients_for, procedures_for
 from reminders.models import Reminder
 
@@ -132,3 +132,18 @@ def own_procedures(user: User, patient: Patient | None = None) -> QuerySet[Proce
 def own_checkin_get(user: User, checkin_id, patient: Patient | None = None) -> CheckIn | None:
     checkins = _narrowed(checkins_for(user), patient)
     return checkins.filter(pk=checkin_id).prefetch_related("alerts").first()
+
+
+# What a caregiver is told on the patient's home page, most severe first (issue 24).
+TOLD_SEVERITIES = ("emergency", "urgent", "warning")
+
+
+def open_alert_severity(patient: Patient) -> str | None:
+    """The most severe unresolved alert of the patient a caregiver should act on, or None:
+    one query."""
+    severities = set(
+        Alert.objects.filter(
+            patient=patient, status__in=UNRESOLVED, severity__in=TOLD_SEVERITIES
+        ).values_list("severity", flat=True)
+    )
+    return max(severities, key=SEVERITY_RANK.get) if severities else None

@@ -11,7 +11,16 @@ from ..models import CareLink
 class CareLinkSerializer(serializers.ModelSerializer):
     class Meta:
         model = CareLink
-        fields = ["id", "email", "name", "relationship", "status", "receives_reminders"]
+        fields = [
+            "id",
+            "email",
+            "name",
+            "relationship",
+            "status",
+            "receives_reminders",
+            "receives_alerts",
+            "phone",
+        ]
         read_only_fields = fields
 
 
@@ -22,4 +31,15 @@ class InvitationSerializer(serializers.Serializer):
 
 
 class CareLinkPatchSerializer(serializers.Serializer):
-    receives_reminders = StrictBooleanField()
+    """The patient's choices for one caregiver; at least one of them."""
+
+    receives_reminders = StrictBooleanField(required=False)
+    # Told of each urgent or emergency check-in (API.md "Calling the patient back").
+    receives_alerts = StrictBooleanField(required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(
+                {"receives_reminders": ["Give receives_reminders or receives_alerts."]}
+            )
+        return attrs

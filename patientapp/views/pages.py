@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from audit.api import describe
 from audit.selectors import access_log_for
-from recovery import charts
+from recovery import charts, rules
 from reminders import selectors as reminder_selectors
 from reminders import services as reminder_services
 from reminders.plan import ITEMS, format_day, text_for
@@ -26,11 +26,20 @@ HISTORY_PAGE_SIZE = 30
 @patient_required
 def home(request):
     home = selectors.home_get(request.patient)
+    # A caregiver sees the patient's open warning signs first, with what to do and whom to call.
+    alert_severity = (
+        selectors.open_alert_severity(request.patient) if request.is_caregiver else None
+    )
     return page(
         request,
         "patientapp/home.html",
         {
             "home": home,
+            "alert_severity": alert_severity,
+            "alert_guidance": _(rules.guidance_for(alert_severity)["message"])
+            if alert_severity
+            else "",
+            "team": request.patient.team,
             "today": format_day(home.today),
             "restriction_until": format_day(home.restriction_until)
             if home.restriction_until

@@ -23,6 +23,13 @@ class CareTeamContactSerializer(serializers.Serializer):
     emergency_number = serializers.CharField()
 
 
+class OpenAlertCountsSerializer(serializers.Serializer):
+    emergency = serializers.IntegerField()
+    urgent = serializers.IntegerField()
+    warning = serializers.IntegerField()
+    info = serializers.IntegerField()
+
+
 class PatientBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     first_name = serializers.CharField()
@@ -31,6 +38,7 @@ class PatientBriefSerializer(serializers.Serializer):
 
 class CaregiverPatientSerializer(PatientBriefSerializer):
     care_team = CareTeamContactSerializer()
+    open_alerts = OpenAlertCountsSerializer()
 
 
 class MeSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from accounts.recent_auth import RecentPasswordForChanges
 from accounts.tokens import RefreshToken, user_id_of
 from lib.throttling import ScopedThrottle
 from recovery import selectors, services
+from recovery.choices import SEVERITIES_BY_RANK
 
 from . import sms_views
 from .account_serializers import (
@@ -68,7 +69,8 @@ def caregiver_me(user) -> dict:
     """A caregiver's patients, each with their care team (whom to call about that patient);
     and `care_team` at the top, as a patient's, when all their patients share one team (the
     usual case: one patient). Patients of different teams: only each entry's, never a guess.
-    One query, however many patients."""
+    Each patient carries `open_alerts` (API.md "Calling the patient back"). One query,
+    however many patients."""
     rows = (
         selectors.patients_for(user)
         .order_by("last_name", "first_name", "id")
@@ -80,6 +82,8 @@ def caregiver_me(user) -> dict:
             "team__name",
             "team__phone",
             "team__emergency_number",
+            # Unresolved alerts by severity, from the summary row the triggers keep.
+            *(f"summary__open_{severity}" for severity in SEVERITIES_BY_RANK),
         )
     )
     patients, teams = [], {}
@@ -96,6 +100,10 @@ def caregiver_me(user) -> dict:
                 "first_name": row["first_name"],
                 "last_name": row["last_name"],
                 "care_team": team,
+                "open_alerts": {
+                    severity: row[f"summary__open_{severity}"] or 0
+                    for severity in SEVERITIES_BY_RANK
+                },
             }
         )
     body: dict = {"patients": patients}

@@ -114,7 +114,13 @@ def test_me_lists_the_patients_of_active_links_only(api, caregiver, patient):
         "emergency_number": patient.team.emergency_number,
     }
     assert me["patients"] == [
-        {"id": patient.pk, "first_name": "Bob", "last_name": "Stone", "care_team": team}
+        {
+            "id": patient.pk,
+            "first_name": "Bob",
+            "last_name": "Stone",
+            "care_team": team,
+            "open_alerts": {"emergency": 0, "urgent": 0, "warning": 0, "info": 0},
+        }
     ]
     assert me["care_team"] == team
     assert "patient_id" not in me

@@ -56,6 +56,8 @@ def test_a_patient_invites_and_the_email_is_queued_then_woken_after_commit(
         "relationship": "daughter",
         "status": "invited",
         "receives_reminders": False,
+        "receives_alerts": True,
+        "phone": "",
     }
     email = Message.objects.get(category="caregiver-invitation")
     assert email.to == "ann@care.test"
@@ -88,6 +90,8 @@ def test_an_invitation_answers_201_whoever_the_address_belongs_to(
         "relationship",
         "status",
         "receives_reminders",
+        "receives_alerts",
+        "phone",
     }
     assert response.json()["status"] == "invited"
 
@@ -168,7 +172,9 @@ def test_a_new_caregiver_sets_a_password_and_is_signed_in(api, patient):
     )
 
     # Signed in, and on the app's home page, checking in for the patient.
-    assert (response.status_code, response["Location"]) == (302, "/app/"), response.content
+    assert (response.status_code, response["Location"]) == (302, "/app/caregiver/phone/"), (
+        response.content
+    )
     home = browser.get("/app/").content.decode()
     assert "Checking in for Bob Stone" in home
     user = User.objects.get(email="ann@care.test")
@@ -189,7 +195,13 @@ def test_a_new_caregiver_sets_a_password_and_is_signed_in(api, patient):
         "emergency_number": patient.team.emergency_number,
     }
     assert me["patients"] == [
-        {"id": patient.pk, "first_name": "Bob", "last_name": "Stone", "care_team": team}
+        {
+            "id": patient.pk,
+            "first_name": "Bob",
+            "last_name": "Stone",
+            "care_team": team,
+            "open_alerts": {"emergency": 0, "urgent": 0, "warning": 0, "info": 0},
+        }
     ]
     assert me["care_team"] == team
     tokens = api(None).post(
@@ -249,7 +261,9 @@ def test_an_existing_caregiver_signs_in_to_link_a_second_patient(api, patient):
     assert "password is not right" in wrong.content.decode()
 
     response = browser.post(accept_url(token), {"password": PASSWORD})
-    assert (response.status_code, response["Location"]) == (302, "/app/"), response.content
+    assert (response.status_code, response["Location"]) == (302, "/app/caregiver/phone/"), (
+        response.content
+    )
     me = api(ann).get("/api/v1/me/").json()
     assert sorted(p["id"] for p in me["patients"]) == sorted([first.pk, patient.pk])
 

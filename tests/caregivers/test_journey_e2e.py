@@ -41,7 +41,9 @@ def test_invitation_by_email_to_a_checkin_the_care_team_sees(
     assert page.status_code == 200
     assert "Set a password" in page.content.decode()
     accepted = browser.post(path, {"password": PASSWORD, "password_again": PASSWORD})
-    assert (accepted.status_code, accepted["Location"]) == (302, "/app/"), accepted.content
+    assert (accepted.status_code, accepted["Location"]) == (302, "/app/caregiver/phone/"), (
+        accepted.content
+    )
     assert CareLink.objects.get().status == "active"
 
     tokens = APIClient().post(
