@@ -39,6 +39,8 @@ class SilenceInputSerializer(serializers.Serializer):
 
 class PatientSilencesView(generics.GenericAPIView):
     permission_classes = [IsClinician]
+    # For the schema only: every request reads through scoped_patient.
+    queryset = RuleSilence.objects.none()
     # A short list, whole: no pages (the schema says a plain array).
     pagination_class = None
     serializer_class = SilenceSerializer
@@ -61,6 +63,7 @@ class PatientSilencesView(generics.GenericAPIView):
 
 class PatientSilenceDetailView(generics.GenericAPIView):
     permission_classes = [IsClinician]
+    queryset = RuleSilence.objects.none()
     serializer_class = SilenceSerializer
 
     @extend_schema(request=None, responses={204: None})
