@@ -10,9 +10,11 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 
 from recovery.api import patient_serializers, procedure_serializers
 from recovery.choices import VERTEBRAL_LEVELS, Cause, DischargeReason, ProcedureType
+from recovery.models import Language
 
 
 def _flatten(messages) -> list[str]:
@@ -49,25 +51,49 @@ class SerializerBackedForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        # The serializer checks the fields the form found valid even when others are not, so
+        # every mistake is shown at once, each beside its field.
+        failed = set(self.errors)
         serializer = self.serializer_class(
             self.instance,
             data=self.json_values(),
             context=self.context,
-            partial=self.instance is not None,
+            partial=self.instance is not None or bool(failed),
         )
-        if serializer.is_valid():
+        if serializer.is_valid() and not failed:
             self.validated_data = dict(serializer.validated_data)
             return cleaned
         for name, messages in serializer.errors.items():
+            if name in failed:
+                continue
             for message in _flatten(messages):
                 self.add_error(name if name in self.fields else None, message)
         return cleaned
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+# The zones a clinic of each region enrols in most, offered first; the rest follow under
+# "More time zones" (PHONE_REGION picks the list; another region gets the team's zone alone).
+REGION_ZONES = {
+    "US": [
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Phoenix",
+        "America/Los_Angeles",
+        "America/Anchorage",
+        "Pacific/Honolulu",
+        "America/Puerto_Rico",
+    ],
+    "GB": ["Europe/London"],
+    "ES": ["Europe/Madrid", "Atlantic/Canary"],
+}
+
+
+def timezone_choices(first: str = "UTC") -> list:
+    """The region's usual zones (the team's first), then every other zone as a group."""
+    usual = [first, *(z for z in REGION_ZONES.get(settings.PHONE_REGION, []) if z != first)]
+    rest = sorted(zoneinfo.available_timezones() - set(usual))
+    return [*((name, name) for name in usual), ("More time zones", [(n, n) for n in rest])]
 
 
 class DateInput(forms.DateInput):
@@ -81,6 +107,18 @@ class EnrolForm(SerializerBackedForm):
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(max_length=254, help_text="The code and reminders go here.")
     date_of_birth = forms.DateField(widget=DateInput)
+    phone = forms.CharField(
+        max_length=40,
+        required=False,
+        help_text="For calling back; the patient chooses texts in the app.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(
+        choices=Language.choices,
+        initial=Language.ENGLISH,
+        required=False,
+        help_text="What the patient reads and hears: the app, emails, texts.",
+    )
     timezone = forms.ChoiceField(
         choices=timezone_choices,
         initial="UTC",
@@ -95,6 +133,10 @@ class EnrolForm(SerializerBackedForm):
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         teams = list(teams)
+        if teams:
+            # The team's own zone first and chosen; the region's usual zones next.
+            self.fields["timezone"].choices = timezone_choices(teams[0].timezone)
+            self.fields["timezone"].initial = teams[0].timezone
         if len(teams) > 1:
             self.fields["team"].choices = [(t.pk, t.name) for t in teams]
             self.fields["team"].required = True

@@ -86,6 +86,7 @@ def patient_enroll(*, team: CareTeam, data: dict) -> tuple[Patient, str]:
         reminder_hour=data.get("reminder_hour", 9),
         has_osteoporosis=data.get("has_osteoporosis", False),
         language=data.get("language", "en"),
+        phone=data.get("phone", ""),
     )
     code = enrollment_code_issue(patient=patient)
     return patient, code

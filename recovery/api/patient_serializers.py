@@ -290,6 +290,8 @@ class PatientInputSerializer(serializers.Serializer):
     def validate_date_of_birth(self, value):
         if value > timezone.now().date():
             raise serializers.ValidationError("Date of birth cannot be in the future.")
+        if value.year < 1900:
+            raise serializers.ValidationError("Date of birth cannot be before 1900.")
         return value
 
     def validate_team(self, value):

@@ -398,3 +398,20 @@ def test_the_caregiver_reads_the_patients_language(api, operated, link):
         "Bob ha indicado un signo de alarma: contacte hoy con el equipo de atención"
     )
     assert "Qué hacer ahora:" in email.body_text
+
+
+def test_enrolment_by_the_api_takes_the_phone_and_refuses_a_birth_before_1900(api, clinician):
+    body = {
+        "email": "nina@patient.test",
+        "first_name": "Nina",
+        "last_name": "New",
+        "date_of_birth": "1899-12-31",
+        "phone": "(202) 555-0142",
+    }
+    refused = api(clinician).post("/api/v1/patients/", body, format="json")
+    assert refused.status_code == 400 and "date_of_birth" in refused.json()
+    created = api(clinician).post(
+        "/api/v1/patients/", {**body, "date_of_birth": "1940-01-01"}, format="json"
+    )
+    assert created.status_code == 201
+    assert created.json()["phone"] == "+12025550142"

@@ -127,6 +127,9 @@ def test_enrolling_shows_the_code_once_with_a_printable_qr_handout(browser_clien
     [
         ("date_of_birth", "2999-01-01"),
         ("date_of_birth", "not a date"),
+        ("date_of_birth", "1899-12-31"),
+        ("phone", "banana"),
+        ("language", "fr"),
         ("email", "not-an-email"),
         ("email", "bob@patient.test"),
         ("timezone", "Mars/Olympus"),
@@ -144,6 +147,38 @@ def test_a_bad_enrolment_value_is_an_error_beside_the_field_and_writes_nothing(
     assert response.status_code == 400
     assert f'id="id_{field}-error"' in response.content.decode()
     assert 'value="Nina"' in response.content.decode() or field == "first_name"  # kept
+
+
+def test_enrolment_takes_phone_and_language_and_offers_the_teams_zone_first(
+    browser_client, clinician, team
+):
+    team.timezone = "America/Denver"
+    team.save()
+    client = browser_client(clinician)
+    form = client.get("/dashboard/patients/new/").content.decode()
+    zones = form.split('name="timezone"', 1)[1]
+    assert zones.index('value="America/Denver" selected') < zones.index("America/New_York")
+    assert zones.index("America/New_York") < zones.index('<optgroup label="More time zones">')
+    response = client.post(
+        "/dashboard/patients/new/",
+        enrol_body(phone="(202) 555-0142", language="es", timezone="America/Denver"),
+    )
+    assert response.status_code == 201
+    nina = Patient.objects.get(user__email="nina@patient.test")
+    assert (nina.phone, nina.language, nina.timezone) == ("+12025550142", "es", "America/Denver")
+
+
+def test_the_form_shows_every_error_at_once_beside_its_field(browser_client, clinician, patient):
+    with nothing_created():
+        response = browser_client(clinician).post(
+            "/dashboard/patients/new/",
+            enrol_body(date_of_birth="1850-01-01", phone="banana", reminder_hour="99"),
+        )
+    body = response.content.decode()
+    assert response.status_code == 400
+    for field in ("date_of_birth", "phone", "reminder_hour"):
+        assert f'id="id_{field}-error"' in body, field
+    assert 'value="Nina"' in body
 
 
 def test_a_clinician_of_two_teams_chooses_one_and_only_theirs(
