@@ -149,3 +149,9 @@ def test_the_patient_list_row_has_the_phone_and_a_language_other_than_english(
     row = body.split(f'data-patient="{patient.pk}"', 1)[1].split("</tr>", 1)[0]
     assert 'href="tel:+12025550142"' in row
     assert "Español" in row
+
+
+def test_a_patient_who_never_checked_in_is_not_on_track(browser_client, clinician, patient):
+    body = browser_client(clinician).get("/dashboard/").content.decode()
+    row = body.split(f'data-patient="{patient.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "No check-in yet" in row and "On track" not in row
