@@ -7,16 +7,13 @@ import django.db.models.deletion
 import django.utils.timezone
 import importlib
 
+import recovery.models
+
 from django.conf import settings
 from django.db import migrations, models
 
 
 frozen = importlib.import_module("recovery.migrations.0010_summary_triggers_frozen")
-
-
-def default_temperature_unit():
-    # As recovery.models.teams has it today, frozen here (a migration imports no live module).
-    return "F" if settings.PHONE_REGION == "US" else "C"
 
 
 def sqlite_drop(apps, schema_editor):
@@ -95,7 +92,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='careteam',
             name='temperature_unit',
-            field=models.CharField(choices=[('C', '°C'), ('F', '°F')], default=default_temperature_unit, max_length=1),
+            field=models.CharField(choices=[('C', '°C'), ('F', '°F')], default=recovery.models.default_temperature_unit, max_length=1),
         ),
         migrations.AddField(
             model_name='checkin',

@@ -10,6 +10,7 @@ from .teams import (
     TeamMembership,
     TeamSettingsVersion,
     default_emergency_number,
+    default_temperature_unit,
     validate_timezone,
 )
 
@@ -28,5 +29,6 @@ __all__ = [
     "TeamMembership",
     "TeamSettingsVersion",
     "default_emergency_number",
+    "default_temperature_unit",
     "validate_timezone",
 ]
