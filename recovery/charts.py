@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.utils.formats import date_format
+
 from .models import CheckIn, Procedure
 
 # PROTOCOL.md section 2: relief within 24-48 h, about 1.5 on average afterwards (seed 004).
@@ -121,7 +123,8 @@ def time_domain(
 
 
 def _day_label(day) -> str:
-    return f"{day.day} {day.strftime('%b')}"
+    # In the active language ("5 Dec", "5 dic"): strftime would always say English.
+    return date_format(day, "j M")
 
 
 def _x_ticks(frame: _Frame, tz: zoneinfo.ZoneInfo) -> list[Tick]:
@@ -138,7 +141,7 @@ def _x_ticks(frame: _Frame, tz: zoneinfo.ZoneInfo) -> list[Tick]:
 
 def _when(at: datetime, tz: zoneinfo.ZoneInfo) -> str:
     local = at.astimezone(tz)
-    return f"{local.strftime('%a')} {_day_label(local)} {local.strftime('%H:%M')}"
+    return f"{date_format(local, 'D')} {_day_label(local)} {local.strftime('%H:%M')}"
 
 
 def pain_chart(

@@ -64,7 +64,11 @@ def _symptom_names(codes) -> list[str]:
 @patient_required
 def history(request):
     patient = request.patient
-    checkins = list(selectors.own_checkins(request.user, patient).order_by("recorded_at"))
+    checkins = list(
+        selectors.own_checkins(request.user, patient)
+        .select_related("entered_by")
+        .order_by("recorded_at")
+    )
     procedures = list(selectors.own_procedures(request.user, patient))
     chart = charts.pain_chart(
         checkins=checkins, procedures=procedures, tz=patient.tz, now=timezone.now()
@@ -95,6 +99,10 @@ def history(request):
             "temperature_c": checkin.temperature_c,
             "symptoms": _symptom_names(checkin.symptoms),
             "notes": checkin.notes,
+            # A caregiver's entry says so ("entered by Ann"); the patient's own says nothing.
+            "entered_by": checkin.entered_by.first_name or checkin.entered_by.get_full_name()
+            if checkin.entered_by_id and checkin.entered_by_id != patient.user_id
+            else "",
         }
         for checkin in rows
     ]
@@ -135,7 +143,9 @@ def plan(request):
             "restriction_until": format_day(procedure.lifting_restriction_until)
             if procedure
             else None,
-            "items": items,
+            # What comes next first, in due order; what is done after, newest first.
+            "upcoming": [item for item in items if not item["past"]],
+            "earlier": [item for item in reversed(items) if item["past"]],
             "calendar_url": reminder_services.calendar_url(feed=feed),
         },
         nav="plan",
