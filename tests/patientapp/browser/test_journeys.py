@@ -157,6 +157,11 @@ def test_a_caregivers_invitation_to_a_checkin_the_care_team_sees(
     page.get_by_label("Choose a password").fill(NEW_PASSWORD)
     page.get_by_label("Type the same password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Accept and create my account").click()
+    # One more screen (issue 24): a phone for the care team, and a yes to texts.
+    expect(page).to_have_url(f"{live_server.url}/app/caregiver/phone/")
+    page.get_by_label("Your phone number").fill("(202) 555-0143")
+    page.get_by_label("Yes, text me when there is a warning sign").check()
+    page.get_by_role("button", name="Save").click()
     expect(page).to_have_url(f"{live_server.url}/app/")
     expect(page.get_by_text("Checking in for Margaret Hill")).to_be_visible()
 
