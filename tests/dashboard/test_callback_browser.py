@@ -17,7 +17,7 @@ from notifications import services as notify
 from outbox.models import Message
 from recovery import services
 from recovery.models import Alert, AlertContact
-from tests.factories import CaregiverFactory, CareLinkFactory, ProcedureFactory
+from tests.factories import PASSWORD, CaregiverFactory, CareLinkFactory, ProcedureFactory
 
 from .test_browser import chromium, sign_in  # noqa: F401 (the module's browser fixture)
 
@@ -90,6 +90,18 @@ def test_a_nurse_calls_back_after_an_emergency_checkin(
     expect(card.locator('a[href="tel:+12025550143"]')).to_be_visible()
     expect(card).to_contain_text("Hurts when I breathe")
     assert_axe_clean(page, page.url)
+
+    # The caregiver sees the open emergency first on their home page, with the numbers.
+    carer = chromium.new_context(viewport={"width": 390, "height": 844}).new_page()
+    carer.goto(f"{live_server.url}/app/login/")
+    carer.get_by_label("Email address").fill("ann@care.test")
+    carer.get_by_label("Password").fill(PASSWORD)
+    carer.get_by_role("button", name="Sign in").click()
+    panel = carer.locator("#open-alert")
+    expect(panel).to_contain_text("Bob reported an emergency sign")
+    expect(panel.locator(f'a[href="tel:{patient.team.emergency_number}"]')).to_be_visible()
+    assert_axe_clean(carer, "caregiver home")
+    carer.context.close()
 
     # No answer: recorded, and the card says to try again with the time of the try.
     card.get_by_text("Record a call…").click()
