@@ -57,3 +57,20 @@ def test_the_bone_health_page_renders_with_its_chart(page, live_server, clinicia
     page.get_by_role("button", name="Save bone-health record").click()
     expect(page.locator("#bone-assessment")).to_contain_text("done late")
     expect(page.locator("#bone-history")).to_contain_text("assessed on")
+
+
+def test_the_bone_health_page_and_the_patient_page_pass_axe(
+    page,  # noqa: F811
+    live_server,
+    clinician,
+    bone_ward,
+):
+    # Issue 24: landmark-unique (moderate) was found on both; nothing moderate or worse now.
+    from tests.dashboard.test_callback_browser import assert_axe_clean
+
+    sign_in(page, live_server, path="/dashboard/bone-health/")
+    expect(page.locator("svg#indicator-chart")).to_be_visible()
+    assert_axe_clean(page, "bone-health page")
+    page.goto(f"{live_server.url}/dashboard/patients/{bone_ward['late'].pk}/")
+    expect(page.locator("#bone-health")).to_be_visible()
+    assert_axe_clean(page, "patient page")
