@@ -1,8 +1,7 @@
 """The letter to the patient's primary-care doctor (PROTOCOL.md section 6, IOF standard 11).
 
-Rendered from a Django template to one A4 page by WeasyPrint. WeasyPrint needs Debian's pango
-libraries, so it is imported here, on the first letter, and never at start-up: the rest of the
-service runs on a machine without them, and a letter there is a 503 that says why.
+Rendered from a Django template to one A4 page by WeasyPrint (lib/pdf.py: without Debian's
+pango libraries a letter is a 503 that says why).
 """
 
 from __future__ import annotations
@@ -10,13 +9,13 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lib import pdf
 from recovery.selectors import latest_procedure
 
 from .selectors import PathwayView
 
-
-class PdfUnavailable(Exception):
-    pass
+# Raised when the server cannot make PDFs (the views answer 503).
+PdfUnavailable = pdf.PdfUnavailable
 
 
 def letter_context(view: PathwayView) -> dict:
@@ -39,11 +38,4 @@ def letter_html(view: PathwayView) -> str:
 
 
 def letter_pdf(view: PathwayView) -> bytes:
-    try:
-        import weasyprint
-    except (ImportError, OSError) as exc:  # OSError: the pango libraries are missing
-        raise PdfUnavailable(
-            "The letter cannot be made on this server: the PDF library (WeasyPrint and "
-            "its pango libraries) is not installed."
-        ) from exc
-    return weasyprint.HTML(string=letter_html(view)).write_pdf()
+    return pdf.html_to_pdf(letter_html(view), what="The letter")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import sms_views
-from .views import caregiver, checkin, offline, pages, settings, signin
+from .views import caregiver, checkin, offline, pages, record, settings, signin
 
 app_name = "app"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("settings/texts/consent/", sms_views.texts_consent, name="texts-consent"),
     path("settings/texts/channel/", sms_views.texts_channel, name="texts-channel"),
     path("access-log/", pages.access_log, name="access-log"),
+    path("record.pdf", record.record_pdf, name="record-pdf"),
     path("offline/", offline.offline, name="offline"),
     path("sw.js", offline.service_worker, name="service-worker"),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
