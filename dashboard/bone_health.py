@@ -26,7 +26,7 @@ from bonehealth.api import BoneHealthPatchSerializer
 from recovery.models import Patient
 from recovery.selectors import teams_for
 
-from .views import clinician_required, page
+from .views import clinician_required, page, patient_page
 
 DEFAULT_PERIOD_DAYS = 365
 
@@ -136,9 +136,11 @@ def record_update(request, pk: int):
         context={"today": view.today, "index_date": view.index_date},
     )
     if not data.is_valid():
-        for field, errors in data.errors.items():
-            messages.error(request, f"{field.replace('_', ' ').capitalize()}: {' '.join(errors)}")
-        return redirect(_patient_section(pk))
+        # The page again with what was typed and each error beside its field (a redirect lost
+        # both); nothing saved.
+        errors = {field: " ".join(map(str, texts)) for field, texts in data.errors.items()}
+        form = {"values": dict(request.POST.items()), "errors": errors}
+        return patient_page(request, pk, extra={"bone_form": form}, status=400)
     services.bone_health_update(patient=view.patient, data=data.validated_data, by=request.user)
     access_record(
         actor=request.user, patient_ids=[pk], action="dashboard-bone-health-change", request=request

@@ -127,6 +127,12 @@ def patient_list(request):
 @clinician_required
 @audit_patient_access(kwarg="pk", action="dashboard-patient")
 def patient_detail(request, pk: int):
+    return patient_page(request, pk)
+
+
+def patient_page(request, pk: int, *, extra: dict | None = None, status: int = 200):
+    """The patient page; `extra` and `status` for a form of it sent back with its errors
+    (the bone-health form, dashboard/bone_health.py)."""
     try:
         record = selectors.patient_record_get(request.user, pk=pk)
     except Patient.DoesNotExist:
@@ -152,8 +158,10 @@ def patient_detail(request, pk: int):
             "checkins_newest_first": list(reversed(record.checkins)),
             **_patient_cards(record),
             "discharge_form": DischargeForm(),
+            **(extra or {}),
         },
         nav="patients",
+        status=status,
     )
 
 

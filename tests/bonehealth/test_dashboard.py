@@ -86,12 +86,20 @@ def test_the_form_saves_through_the_same_checks_as_the_api(browser_client, clini
     assert (record.dxa_done_on, record.dxa_lowest_t_score) == (days(5), -2.7)
     assert BoneHealthChange.objects.count() == 2  # on_treatment_52w stayed empty
 
-    response = client.post(url, {"dxa_lowest_t_score": "-9", "falls_assessed_on": "2020-01-01"})
-    assert response.status_code == 302
+    # Issue 24: a refused save is the page again (400), every error beside its field, what
+    # was typed kept; it was a redirect that lost both.
+    response = client.post(
+        url,
+        {"dxa_lowest_t_score": "-9", "falls_assessed_on": "2020-01-01", "gp_name": "Dr Wu"},
+    )
+    assert response.status_code == 400
     record.refresh_from_db()
     assert record.dxa_lowest_t_score == -2.7 and record.falls_assessed_on is None
-    page = client.get(response["Location"]).content.decode()
-    assert "Dxa lowest t score" in page
+    assert record.gp_name == ""
+    page = response.content.decode()
+    assert 'id="bh-dxa_lowest_t_score-error"' in page
+    assert 'aria-describedby="bh-dxa_lowest_t_score-error"' in page
+    assert 'value="-9"' in page and 'value="2020-01-01"' in page and 'value="Dr Wu"' in page
 
 
 def test_the_letter_button_downloads_the_pdf_and_marks_it_sent(
