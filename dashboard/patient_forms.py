@@ -13,7 +13,13 @@ from django import forms
 from django.conf import settings
 
 from recovery.api import patient_serializers, procedure_serializers
-from recovery.choices import VERTEBRAL_LEVELS, Cause, DischargeReason, ProcedureType
+from recovery.choices import (
+    VERTEBRAL_LEVELS,
+    Cause,
+    DischargeReason,
+    ProcedureType,
+    ReminderChannel,
+)
 from recovery.models import Language
 
 
@@ -128,6 +134,18 @@ class EnrolForm(SerializerBackedForm):
         min_value=0, max_value=23, initial=9, help_text="Local hour of the daily reminder (0–23)."
     )
     has_osteoporosis = forms.BooleanField(required=False, label="Has osteoporosis")
+    reminder_channel = forms.ChoiceField(
+        choices=ReminderChannel.choices,
+        initial=ReminderChannel.EMAIL,
+        required=False,
+        label="Reminders by",
+    )
+    sms_consent = forms.BooleanField(
+        required=False,
+        label="The patient said yes to text messages (asked in the clinic)",
+        help_text="Needed for reminders by text. The patient can stop them in the app or by "
+        "replying STOP.",
+    )
     team = forms.TypedChoiceField(coerce=int, required=False)
 
     def __init__(self, *args, teams=(), **kwargs):
@@ -147,6 +165,29 @@ class EnrolForm(SerializerBackedForm):
         values = super().json_values()
         values["has_osteoporosis"] = bool(self.cleaned_data.get("has_osteoporosis"))
         return values
+
+    def clean(self):
+        cleaned = super().clean()
+        # Texts need a number and the patient's own yes (recovery/sms_settings.py says so).
+        channel = cleaned.get("reminder_channel") or ReminderChannel.EMAIL
+        if channel != ReminderChannel.EMAIL:
+            if not cleaned.get("phone"):
+                self.add_error("phone", "Reminders by text message need the patient's phone.")
+            if not cleaned.get("sms_consent"):
+                self.add_error("sms_consent", "Reminders by text need the patient's yes first.")
+        return cleaned
+
+    def sms_settings(self) -> dict | None:
+        """The channel chosen with the phone and the patient's yes, for sms_settings; None for
+        email only."""
+        channel = self.cleaned_data.get("reminder_channel") or ReminderChannel.EMAIL
+        if channel == ReminderChannel.EMAIL:
+            return None
+        return {
+            "phone": self.validated_data.get("phone", ""),
+            "sms_consent": True,
+            "reminder_channel": channel,
+        }
 
 
 class ProcedureForm(SerializerBackedForm):

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +21,7 @@ from accounts.errors import email_taken_is_a_field_error
 from audit.services import access_record
 from caregivers import services as caregiver_services
 from lib.throttling import PostThrottle
-from recovery import lifecycle, services
+from recovery import lifecycle, services, sms_settings
 from recovery import selectors as recovery_selectors
 
 from . import handout
@@ -69,8 +70,10 @@ def patient_enrol(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.validated_data)
         try:
-            with email_taken_is_a_field_error(data["email"]):
+            with email_taken_is_a_field_error(data["email"]), transaction.atomic():
                 patient, code = services.patient_enroll(team=data.pop("team"), data=data)
+                if sms := form.sms_settings():
+                    sms_settings.patient_sms_update(patient=patient, data=sms)
         except ApiValidationError as exc:
             form.add_error("email", exc.detail["email"])
         else:

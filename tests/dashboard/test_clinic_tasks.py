@@ -168,6 +168,25 @@ def test_enrolment_takes_phone_and_language_and_offers_the_teams_zone_first(
     assert (nina.phone, nina.language, nina.timezone) == ("+12025550142", "es", "America/Denver")
 
 
+def test_enrolment_can_choose_texts_with_the_patients_yes(browser_client, clinician, team):
+    client = browser_client(clinician)
+    with nothing_created():
+        refused = client.post(
+            "/dashboard/patients/new/", enrol_body(reminder_channel="sms", phone="")
+        )
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'id="id_phone-error"' in body and 'id="id_sms_consent-error"' in body
+    created = client.post(
+        "/dashboard/patients/new/",
+        enrol_body(reminder_channel="both", phone="2025550142", sms_consent="on"),
+    )
+    assert created.status_code == 201
+    nina = Patient.objects.get(user__email="nina@patient.test")
+    assert (nina.reminder_channel, nina.phone) == ("both", "+12025550142")
+    assert nina.sms_consent_at is not None
+
+
 def test_the_form_shows_every_error_at_once_beside_its_field(browser_client, clinician, patient):
     with nothing_created():
         response = browser_client(clinician).post(
