@@ -1,6 +1,7 @@
 """Thin views of check-ins and alerts: a serializer validates, a service decides, a
 serializer renders."""
 
+from django.db.models import prefetch_related_objects
 from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -116,7 +117,8 @@ class AlertAcknowledgeView(generics.GenericAPIView):
     @extend_schema(request=None, responses={200: AlertSerializer, 409: None})
     def post(self, request, pk):
         alert = services.alert_acknowledge(alert=self.get_object(), by=request.user)
-        return Response(AlertSerializer(alerts_with_contacts(request.user).get(pk=alert.pk)).data)
+        prefetch_related_objects([alert], "contacts")
+        return Response(AlertSerializer(alert).data)
 
 
 class AlertContactsView(generics.GenericAPIView):
@@ -161,4 +163,5 @@ class AlertResolveView(generics.GenericAPIView):
         data = AlertResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         alert = services.alert_resolve(alert=alert, by=request.user, **data.validated_data)
-        return Response(AlertSerializer(alerts_with_contacts(request.user).get(pk=alert.pk)).data)
+        prefetch_related_objects([alert], "contacts")
+        return Response(AlertSerializer(alert).data)
